@@ -1,0 +1,18 @@
+namespace Veiligthuis.BuildingBlocks.Outbox;
+
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>How often the relay looks for due rows when nothing woke it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 100;
+
+    public TimeSpan MinBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Past this many attempts a row is still retried, but counted in the stuck-events metric.</summary>
+    public int AlertAfterAttempts { get; set; } = 10;
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Veiligthuis.BuildingBlocks.Eventing;
+using Veiligthuis.BuildingBlocks.Persistence;
+
+namespace Veiligthuis.BuildingBlocks.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows in order and marks them published. A failed publish leaves the
+/// row (and those after it) for a later attempt with capped exponential backoff: nothing is lost
+/// while the bus is down, and delivery is at least once.
+/// </summary>
+public sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IEventPublisher publisher,
+    OutboxSignal signal,
+    MigrationState migrations,
+    ServiceIdentity service,
+    TimeProvider clock,
+    IOptions<OutboxOptions> options,
+    IMeterFactory meters,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private readonly Meter _meter = meters.Create("Veiligthuis.Outbox");
+    private Counter<long>? _published;
+    private Counter<long>? _failures;
+    private Counter<long>? _stuck;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _published = _meter.CreateCounter<long>("veiligthuis.outbox.published");
+        _failures = _meter.CreateCounter<long>("veiligthuis.outbox.publish_failures");
+        _stuck = _meter.CreateCounter<long>("veiligthuis.outbox.stuck", description: "Failed publishes of events past the alert threshold.");
+        await migrations.WhenAppliedAsync(stoppingToken);
+        _ = ListenAsync(stoppingToken);
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var drained = false;
+            try
+            {
+                var (_, full) = await RelayBatchAsync(stoppingToken);
+                drained = !full;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRelayFailed(logger, e.GetType().Name);
+                drained = true;
+            }
+
+            if (drained)
+            {
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Publishes due rows once; returns how many were published and whether the batch was full.</summary>
+    public async Task<(int Published, bool Full)> RelayBatchAsync(CancellationToken ct)
+    {
+        var settings = options.Value;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+
+        var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts)>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT seq, event_id, topic, type, subject, regio, payload, traceparent, created_at, attempts
+            FROM outbox
+            WHERE published_at IS NULL AND next_attempt_at <= $1
+            ORDER BY seq
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = now });
+            select.Parameters.Add(new NpgsqlParameter { Value = settings.BatchSize });
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetInt64(0), new EventEnvelope(
+                    Id: reader.GetGuid(1),
+                    Topic: reader.GetString(2),
+                    Type: reader.GetString(3),
+                    Source: service.Name,
+                    Subject: reader.GetString(4),
+                    Regio: reader.GetString(5),
+                    Time: reader.GetFieldValue<DateTimeOffset>(8),
+                    TraceParent: reader.IsDBNull(7) ? null : reader.GetString(7),
+                    Data: reader.GetFieldValue<byte[]>(6)), reader.GetInt32(9)));
+            }
+        }
+
+        var done = new List<long>();
+        foreach (var (seq, envelope, attempts) in rows)
+        {
+            try
+            {
+                await publisher.PublishAsync(envelope, ct);
+                done.Add(seq);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Stop at the first failure so later events of the same aggregate do not overtake it.
+                var backoff = Backoff(attempts + 1, settings);
+                await using var fail = new NpgsqlCommand(
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE seq = ANY($3)",
+                    connection, transaction);
+                fail.Parameters.Add(new NpgsqlParameter { Value = now + backoff });
+                fail.Parameters.Add(new NpgsqlParameter { Value = e.GetType().Name });
+                fail.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Seq).Where(s => s >= seq).ToArray() });
+                await fail.ExecuteNonQueryAsync(ct);
+                _failures?.Add(1);
+                if (attempts + 1 >= settings.AlertAfterAttempts)
+                {
+                    _stuck?.Add(1);
+                }
+
+                LogPublishFailed(logger, envelope.Id, envelope.Topic, attempts + 1, e.GetType().Name, backoff);
+                break;
+            }
+        }
+
+        if (done.Count > 0)
+        {
+            await using var mark = new NpgsqlCommand("UPDATE outbox SET published_at = $1 WHERE seq = ANY($2)", connection, transaction);
+            mark.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+            mark.Parameters.Add(new NpgsqlParameter { Value = done.ToArray() });
+            await mark.ExecuteNonQueryAsync(ct);
+            _published?.Add(done.Count);
+        }
+
+        await transaction.CommitAsync(ct);
+        return (done.Count, rows.Count == settings.BatchSize && done.Count == rows.Count);
+    }
+
+    internal static TimeSpan Backoff(int attempts, OutboxOptions settings)
+    {
+        var exponent = Math.Min(attempts - 1, 20);
+        var ticks = settings.MinBackoff.Ticks * Math.Pow(2, exponent);
+        return TimeSpan.FromTicks((long)Math.Min(ticks, settings.MaxBackoff.Ticks));
+    }
+
+    // Other replicas' commits arrive as NOTIFY; a lost listener only costs latency (the poll remains).
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => signal.Signal();
+                await using (var listen = new NpgsqlCommand("LISTEN outbox", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(ct);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogListenFailed(logger, e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, ct);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing event {EventId} to {Topic} failed (attempt {Attempts}, {ExceptionType}); next try in {Backoff}")]
+    private static partial void LogPublishFailed(ILogger logger, Guid eventId, string topic, int attempts, string exceptionType, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay pass failed ({ExceptionType})")]
+    private static partial void LogRelayFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox listener failed ({ExceptionType}); reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, string exceptionType);
+}

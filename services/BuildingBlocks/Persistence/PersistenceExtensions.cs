@@ -1,0 +1,42 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Veiligthuis.BuildingBlocks.Health;
+using Veiligthuis.BuildingBlocks.Outbox;
+
+namespace Veiligthuis.BuildingBlocks.Persistence;
+
+public static class PersistenceExtensions
+{
+    /// <summary>
+    /// The service's own PostgreSQL database (<c>ConnectionStrings:&lt;service&gt;</c>): one data
+    /// source, migrations of the building blocks and of <paramref name="migrationsAssembly"/> applied
+    /// at start-up, the transactional outbox with its relay, and a readiness check.
+    /// </summary>
+    public static WebApplicationBuilder AddPostgres(this WebApplicationBuilder builder, string service, Assembly migrationsAssembly)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(service)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{service} is not configured.");
+
+        // Parameter values can be personal data: never logged.
+        builder.Services.AddNpgsqlDataSource(connectionString, dataSource => dataSource.EnableParameterLogging(false));
+        builder.Services.AddSingleton(new MigrationSource("buildingblocks", typeof(PersistenceExtensions).Assembly));
+        builder.Services.AddSingleton(new MigrationSource(service, migrationsAssembly));
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton<MigrationState>();
+        builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddSingleton<Database>();
+
+        builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", HealthStatus.Unhealthy, [HealthTags.Ready]);
+        return builder;
+    }
+}

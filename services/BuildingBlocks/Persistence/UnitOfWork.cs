@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Npgsql;
+using Veiligthuis.BuildingBlocks.Outbox;
+
+namespace Veiligthuis.BuildingBlocks.Persistence;
+
+/// <summary>
+/// One connection and transaction bound to one regio: <c>app.regio</c> is set for the transaction,
+/// so row-level security filters every statement even when a query forgets its own filter.
+/// Events are written to the outbox in the same transaction as the state change.
+/// </summary>
+public sealed class UnitOfWork : IAsyncDisposable
+{
+    private readonly OutboxSignal _outboxSignal;
+    private readonly string _source;
+    private bool _enqueued;
+    private bool _completed;
+
+    internal UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string regio, string source,
+        TimeProvider clock, OutboxSignal outboxSignal)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        Regio = regio;
+        Clock = clock;
+        _source = source;
+        _outboxSignal = outboxSignal;
+    }
+
+    public NpgsqlConnection Connection { get; }
+
+    public NpgsqlTransaction Transaction { get; }
+
+    /// <summary>The tenant id this transaction is bound to.</summary>
+    public string Regio { get; }
+
+    public TimeProvider Clock { get; }
+
+    public NpgsqlCommand Command(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, Connection, Transaction);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter as NpgsqlParameter ?? new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Records an event in the outbox; the relay publishes it after this transaction commits.</summary>
+    public async Task<Guid> PublishAsync<T>(string topic, T @event, string subject, CancellationToken ct)
+        where T : IMessage<T>
+    {
+        var now = Clock.GetUtcNow();
+        var eventId = Guid.CreateVersion7(now);
+        await ExecuteAsync("""
+            INSERT INTO outbox (event_id, topic, type, subject, regio, payload, traceparent, created_at, next_attempt_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+            """, ct, eventId, topic, @event.Descriptor.FullName, subject, Regio, @event.ToByteArray(),
+            Activity.Current?.Id, now);
+        _enqueued = true;
+        return eventId;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="consumer"/> handles <paramref name="eventId"/> in this transaction.
+    /// False when it was handled before: the caller stops, and the redelivery is harmless.
+    /// </summary>
+    public async Task<bool> TryAcceptEventAsync(string consumer, Guid eventId, CancellationToken ct) =>
+        await ExecuteAsync(
+            "INSERT INTO inbox (consumer, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            ct, consumer, eventId, Clock.GetUtcNow()) == 1;
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        if (_enqueued)
+        {
+            // Wakes relays of other replicas; NOTIFY is delivered only when the transaction commits.
+            await ExecuteAsync("SELECT pg_notify('outbox', $1)", ct, _source);
+        }
+
+        await Transaction.CommitAsync(ct);
+        _completed = true;
+        if (_enqueued)
+        {
+            _outboxSignal.Signal();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_completed)
+        {
+            await Transaction.DisposeAsync();
+        }
+
+        await Connection.DisposeAsync();
+    }
+}

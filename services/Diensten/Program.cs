@@ -1,0 +1,17 @@
+using Veiligthuis.BuildingBlocks.Eventing;
+using Veiligthuis.BuildingBlocks.Hosting;
+using Veiligthuis.BuildingBlocks.Persistence;
+
+// The diensten host: its own database with the building blocks' migrations, authentication, health and
+// the event bus. Its domain arrives with the diensten issue.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("diensten");
+builder.AddPostgres("diensten", typeof(Program).Assembly);
+builder.AddEventing();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapEventSubscriptions();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,88 @@
+using Veiligthuis.BuildingBlocks.Health;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Veiligthuis.Gateway.Routing;
+
+/// <summary>The backends behind the gateway: <c>Services:&lt;name&gt;:Grpc</c> and <c>Services:&lt;name&gt;:Http</c>.</summary>
+public sealed record ServiceBackend(string Name, Uri Grpc, Uri Http);
+
+public static class ServiceRoutes
+{
+    public const string AuthenticatedPolicy = "default";
+
+    /// <summary>
+    /// For each backend: gRPC by package path (<c>/veiligthuis.&lt;svc&gt;.v1.*</c>) to its HTTP/2-only
+    /// port with HTTP/2 demanded exactly (h2c), and REST/JSON (<c>/api/v1/&lt;svc&gt;/…</c>) to its
+    /// HTTP/1.1 port. The gRPC port is probed with the same h2c the cluster uses.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
+    {
+        var backends = ReadBackends(builder.Configuration);
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        foreach (var backend in backends)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = backend.Name + "-grpc",
+                ClusterId = backend.Name + "-grpc",
+                AuthorizationPolicy = AuthenticatedPolicy,
+                Match = new RouteMatch { Path = $"/veiligthuis.{backend.Name}.v1.{{service}}/{{method}}" },
+            });
+            routes.Add(new RouteConfig
+            {
+                RouteId = backend.Name + "-rest",
+                ClusterId = backend.Name + "-http",
+                AuthorizationPolicy = AuthenticatedPolicy,
+                Match = new RouteMatch { Path = $"/api/v1/{backend.Name}/{{**rest}}" },
+            });
+            clusters.Add(Cluster(backend.Name + "-grpc", backend.Grpc, new Version(2, 0), TimeSpan.FromMinutes(10)));
+            clusters.Add(Cluster(backend.Name + "-http", backend.Http, new Version(1, 1), TimeSpan.FromSeconds(100)));
+        }
+
+        builder.Services.AddSingleton<IReadOnlyList<ServiceBackend>>(backends);
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        return builder;
+    }
+
+    private static ClusterConfig Cluster(string id, Uri address, Version version, TimeSpan activityTimeout) => new()
+    {
+        ClusterId = id,
+        HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
+        {
+            Version = version,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            // Idle server streams (werkvoorraad, signalen) outlive YARP's 100 s default.
+            ActivityTimeout = activityTimeout,
+        },
+        HealthCheck = new HealthCheckConfig
+        {
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = TimeSpan.FromSeconds(10),
+                Timeout = TimeSpan.FromSeconds(5),
+                Policy = "ConsecutiveFailures",
+                Path = "/healthz/ready",
+            },
+        },
+        Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = address.ToString() } },
+    };
+
+    internal static List<ServiceBackend> ReadBackends(IConfiguration configuration)
+    {
+        var backends = new List<ServiceBackend>();
+        foreach (var section in configuration.GetSection("Services").GetChildren())
+        {
+            var name = section.Key.ToLowerInvariant();
+            if (!Uri.TryCreate(section["Grpc"], UriKind.Absolute, out var grpc) || !Uri.TryCreate(section["Http"], UriKind.Absolute, out var http))
+            {
+                throw new InvalidOperationException($"Services:{section.Key} needs absolute Grpc and Http addresses.");
+            }
+
+            backends.Add(new ServiceBackend(name, grpc, http));
+        }
+
+        return backends;
+    }
+}

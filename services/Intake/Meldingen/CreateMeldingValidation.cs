@@ -1,0 +1,95 @@
+using Google.Protobuf.WellKnownTypes;
+using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.V1;
+
+namespace Veiligthuis.Intake.Meldingen;
+
+/// <summary>Checks a CreateMeldingRequest field by field and reports every violation at once.</summary>
+public static class CreateMeldingValidation
+{
+    // Meldingen are registered under the Handelingsprotocol, in force since 1 January 2019.
+    private static readonly DateTimeOffset EarliestOntvangenOp = new(2019, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+    private const int MaxAard = 16;
+    private const int MaxAanvullendeInformatie = 8;
+
+    public static (Guid RequestId, DateTimeOffset OntvangenOp) Validate(CreateMeldingRequest request, DateTimeOffset now)
+    {
+        var violations = new Violations();
+
+        var requestId = Guid.Empty;
+        violations.Check(request.RequestId.Length > 0, "request_id", "Required: a client-chosen UUID.");
+        if (request.RequestId.Length > 0)
+        {
+            violations.Check(Guid.TryParse(request.RequestId, out requestId) && requestId != Guid.Empty,
+                "request_id", "Must be a UUID.");
+        }
+
+        var ontvangenOp = DateTimeOffset.MinValue;
+        if (request.OntvangenOp is null)
+        {
+            violations.Add("ontvangen_op", "Required: when Veilig Thuis received the melding.");
+        }
+        else if (!IsValidTimestamp(request.OntvangenOp))
+        {
+            violations.Add("ontvangen_op", "Not a valid timestamp.");
+        }
+        else
+        {
+            ontvangenOp = request.OntvangenOp.ToDateTimeOffset();
+            violations.Check(ontvangenOp <= now + AllowedClockSkew, "ontvangen_op", "Must not be in the future.");
+            violations.Check(ontvangenOp >= EarliestOntvangenOp, "ontvangen_op", "Must not be before 2019-01-01.");
+        }
+
+        ValidateMelder(request.Melder, violations);
+        ValidateCodes(request.Aard, "aard", MaxAard, required: true, violations);
+        violations.Check(System.Enum.IsDefined(request.VermoedelijkeDuur), "vermoedelijke_duur", "Unknown code.");
+        ValidateCodes(request.AanvullendeInformatie, "aanvullende_informatie", MaxAanvullendeInformatie, required: false, violations);
+
+        violations.ThrowIfAny();
+        return (requestId, ontvangenOp);
+    }
+
+    private static void ValidateMelder(Melder? melder, Violations violations)
+    {
+        if (melder is null)
+        {
+            violations.Add("melder", "Required.");
+            return;
+        }
+
+        violations.Check(System.Enum.IsDefined(melder.Groep) && melder.Groep != MelderGroep.Onbekend,
+            "melder.groep", "Required: a known melder groep.");
+        violations.Check(System.Enum.IsDefined(melder.Betrokkenheid), "melder.betrokkenheid", "Unknown code.");
+        violations.Check(System.Enum.IsDefined(melder.Organisatie), "melder.organisatie", "Unknown code.");
+        violations.Check(System.Enum.IsDefined(melder.Rol), "melder.rol", "Unknown code.");
+
+        // CBS records the organisatie for professionals only, and the rol for non-professionals only.
+        violations.Check(melder.Organisatie == Organisatie.Onbekend || melder.Betrokkenheid == Betrokkenheid.Beroepsmatig,
+            "melder.organisatie", "Only for a beroepsmatige melder.");
+        violations.Check(melder.Rol == MelderRol.Onbekend || melder.Betrokkenheid == Betrokkenheid.NietBeroepsmatig,
+            "melder.rol", "Only for a niet-beroepsmatige melder.");
+        violations.Check(melder.Groep != MelderGroep.NietProfessional || melder.Betrokkenheid != Betrokkenheid.Beroepsmatig,
+            "melder.betrokkenheid", "A niet-professional melder is not beroepsmatig betrokken.");
+    }
+
+    private static void ValidateCodes<T>(IReadOnlyCollection<T> codes, string field, int max, bool required, Violations violations)
+        where T : struct, System.Enum
+    {
+        if (required && codes.Count == 0)
+        {
+            violations.Add(field, "At least one code is required.");
+            return;
+        }
+
+        violations.Check(codes.Count <= max, field, $"At most {max} codes.");
+        violations.Check(codes.All(c => System.Enum.IsDefined(c) && Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture) != 0),
+            field, "Every code must be known and not ONBEKEND.");
+        violations.Check(codes.Distinct().Count() == codes.Count, field, "Codes must not repeat.");
+    }
+
+    private static bool IsValidTimestamp(Timestamp timestamp) =>
+        timestamp.Nanos is >= 0 and < 1_000_000_000 &&
+        timestamp.Seconds is >= -62_135_596_800 and <= 253_402_300_799;
+}

@@ -1,0 +1,11 @@
+namespace Veiligthuis.Intake.Meldingen;
+
+public static class MeldingenExtensions
+{
+    public static WebApplicationBuilder AddMeldingen(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<MeldingStore>();
+        builder.Services.AddScoped<CreateMeldingHandler>();
+        return builder;
+    }
+}

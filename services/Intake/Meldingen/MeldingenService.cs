@@ -1,0 +1,57 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Intake.V1;
+
+namespace Veiligthuis.Intake.Meldingen;
+
+[Authorize(Policy = Policies.Casewerk)]
+public sealed class MeldingenService(CreateMeldingHandler create, Database database, TenantContext tenant, TimeProvider clock)
+    : V1.Meldingen.MeldingenBase
+{
+    public override async Task<Melding> CreateMelding(CreateMeldingRequest request, ServerCallContext context)
+    {
+        var (requestId, ontvangenOp) = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
+        var melding = await create.HandleAsync(
+            new CreateMelding(tenant.TenantId, tenant.Actor, requestId, ontvangenOp, request), context.CancellationToken);
+        return melding.ToProto();
+    }
+
+    public override async Task<Melding> GetMelding(GetMeldingRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.MeldingId, out var meldingId))
+        {
+            new Violations().Add("melding_id", "Must be a UUID.").ThrowIfAny();
+        }
+
+        await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
+        var melding = await MeldingStore.FindAsync(uow, meldingId, context.CancellationToken)
+            ?? throw new NotFoundException($"Melding {meldingId} not found.");
+        return melding.ToProto();
+    }
+}
+
+internal static class MeldingMapping
+{
+    public static Melding ToProto(this MeldingRecord m) => new()
+    {
+        MeldingId = m.MeldingId.ToString(),
+        Regio = Regios.FromTenantId(m.Regio),
+        OntvangenOp = Timestamp.FromDateTimeOffset(m.OntvangenOp),
+        Melder = new Melder
+        {
+            Groep = m.MelderGroep,
+            Betrokkenheid = m.MelderBetrokkenheid,
+            Organisatie = m.MelderOrganisatie,
+            Rol = m.MelderRol,
+            Anoniem = m.MelderAnoniem,
+        },
+        Aard = { m.Aard },
+        VermoedelijkeDuur = m.VermoedelijkeDuur,
+        AanvullendeInformatie = { m.AanvullendeInformatie },
+        GeregistreerdOp = Timestamp.FromDateTimeOffset(m.GeregistreerdOp),
+    };
+}

@@ -1,0 +1,18 @@
+using Veiligthuis.BuildingBlocks.Eventing;
+using Veiligthuis.BuildingBlocks.Hosting;
+using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.Intake.Meldingen;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("intake");
+builder.AddPostgres("intake", typeof(Program).Assembly);
+builder.AddEventing();
+builder.AddMeldingen();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapGrpcService<MeldingenService>();
+app.MapEventSubscriptions();
+app.Run();
+
+public partial class Program;

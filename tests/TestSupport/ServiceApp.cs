@@ -1,0 +1,73 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Veiligthuis.BuildingBlocks.Persistence;
+
+namespace Veiligthuis.TestSupport;
+
+/// <summary>
+/// One service in-process on a real database of its own and the shared Redis, with stream names
+/// prefixed per instance so parallel test classes never see each other's events.
+/// </summary>
+public abstract class ServiceApp<TProgram>(string service) : WebApplicationFactory<TProgram> where TProgram : class
+{
+    public string Service { get; } = service;
+
+    public TestTokens Tokens { get; } = new();
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string RedisConnection { get; private set; } = "";
+
+    public string StreamPrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+
+    /// <summary>Extra settings of a test class (e.g. shorter reclaim times).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync(Service);
+        RedisConnection = await TestInfrastructure.RedisAsync();
+        var migrations = Services.GetService<MigrationState>();
+        if (migrations is not null)
+        {
+            await migrations.WhenAppliedAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:" + Service, ConnectionString);
+        builder.UseSetting("ConnectionStrings:redis", RedisConnection);
+        builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
+        builder.UseSetting("Eventing:Redis:StreamPrefix", StreamPrefix);
+        builder.UseSetting("Eventing:Redis:ClaimIdleAfter", "00:00:01");
+        builder.UseSetting("Eventing:Redis:ClaimInterval", "00:00:00.200");
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public GrpcChannel CreateGrpcChannel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    public HttpClient CreateRestClient(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+}
+
+public static class Auth
+{
+    public static Grpc.Core.Metadata Bearer(string token) => new() { { "Authorization", "Bearer " + token } };
+}
