@@ -15,13 +15,13 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
 {
     public async Task<MeldingRecord> HandleAsync(CreateMelding command, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = PostgresTime.Truncate(clock.GetUtcNow());
         var request = command.Request;
         var melding = new MeldingRecord(
             MeldingId: Guid.CreateVersion7(now),
             Regio: command.Regio,
             RequestId: command.RequestId,
-            OntvangenOp: command.OntvangenOp,
+            OntvangenOp: PostgresTime.Truncate(command.OntvangenOp),
             MelderGroep: request.Melder.Groep,
             MelderBetrokkenheid: request.Melder.Betrokkenheid,
             MelderOrganisatie: request.Melder.Organisatie,

@@ -22,7 +22,7 @@ public sealed partial class RedisStreamsConsumer(
     ILogger<RedisStreamsConsumer> logger,
     MigrationState? migrations = null) : BackgroundService
 {
-    private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     public static string DeadLetterStream(string topic) => "deadletter." + topic;
 
