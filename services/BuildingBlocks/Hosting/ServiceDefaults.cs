@@ -37,7 +37,8 @@ public static class ServiceDefaults
                 o.EnableDetailedErrors = false;
                 o.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageSize", 4 * 1024 * 1024);
             })
-            .AddJsonTranscoding();
+            // REST errors carry the same google.rpc details (BadRequest field violations) as gRPC.
+            .AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         if (builder.Configuration.GetValue("Grpc:Reflection", false))
         {
             builder.Services.AddGrpcReflection();

@@ -48,6 +48,8 @@ public static class AuthenticationExtensions
     public static WebApplicationBuilder AddVeiligthuisAuthentication(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        // Fail at start-up, not on the first request: a pod without an issuer must never become ready.
+        var developmentKey = string.IsNullOrWhiteSpace(options.Authority) ? options.DevelopmentKey() : null;
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantContext>();
@@ -74,7 +76,7 @@ public static class AuthenticationExtensions
                 {
                     jwt.RequireHttpsMetadata = false;
                     jwt.TokenValidationParameters.ValidIssuer = options.Issuer;
-                    jwt.TokenValidationParameters.IssuerSigningKey = options.DevelopmentKey();
+                    jwt.TokenValidationParameters.IssuerSigningKey = developmentKey;
                 }
             });
 
