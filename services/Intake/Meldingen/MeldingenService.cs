@@ -22,11 +22,7 @@ public sealed class MeldingenService(CreateMeldingHandler create, Database datab
 
     public override async Task<Melding> GetMelding(GetMeldingRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.MeldingId, out var meldingId))
-        {
-            new Violations().Add("melding_id", "Must be a UUID.").ThrowIfAny();
-        }
-
+        var meldingId = RequestFields.RequireId(request.MeldingId, "melding_id");
         await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
         var melding = await MeldingStore.FindAsync(uow, meldingId, context.CancellationToken)
             ?? throw new NotFoundException($"Melding {meldingId} not found.");

@@ -14,8 +14,9 @@ public sealed class BeleidsinformatieService(Database database, TenantContext te
     public override async Task<MeldingenTelling> GetMeldingenTelling(GetMeldingenTellingRequest request, ServerCallContext context)
     {
         var violations = new Violations();
-        var van = ToDate(request.Periode?.Van, "periode.van", violations);
-        var totEnMet = ToDate(request.Periode?.TotEnMet, "periode.tot_en_met", violations);
+        // Figures start with the Handelingsprotocol, in force since 2019.
+        var van = ProtoDates.ToDateOnly(request.Periode?.Van, "periode.van", violations, minYear: 2019);
+        var totEnMet = ProtoDates.ToDateOnly(request.Periode?.TotEnMet, "periode.tot_en_met", violations, minYear: 2019);
         violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
         violations.ThrowIfAny();
 
@@ -25,22 +26,5 @@ public sealed class BeleidsinformatieService(Database database, TenantContext te
             uow.Regio, van!.Value, totEnMet!.Value);
         var aantal = (long)(await command.ExecuteScalarAsync(context.CancellationToken))!;
         return new MeldingenTelling { Regio = tenant.Regio, Periode = request.Periode, Meldingen = aantal };
-    }
-
-    private static DateOnly? ToDate(Google.Type.Date? date, string field, Violations violations)
-    {
-        if (date is null)
-        {
-            violations.Add(field, "Required.");
-            return null;
-        }
-
-        if (date.Year is < 2019 or > 9999 || date.Month is < 1 or > 12 || date.Day < 1 || date.Day > DateTime.DaysInMonth(date.Year, date.Month))
-        {
-            violations.Add(field, "Not a valid calendar date from 2019 on.");
-            return null;
-        }
-
-        return new DateOnly(date.Year, date.Month, date.Day);
     }
 }

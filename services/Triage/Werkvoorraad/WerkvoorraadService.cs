@@ -13,11 +13,7 @@ public sealed class WerkvoorraadService(Database database, TenantContext tenant)
 {
     public override async Task<Werkitem> GetWerkitem(GetWerkitemRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.MeldingId, out var meldingId))
-        {
-            new Violations().Add("melding_id", "Must be a UUID.").ThrowIfAny();
-        }
-
+        var meldingId = RequestFields.RequireId(request.MeldingId, "melding_id");
         await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
         var werkitem = await WerkitemStore.FindByMeldingAsync(uow, meldingId, context.CancellationToken)
             ?? throw new NotFoundException($"No werkitem for melding {meldingId}.");
@@ -29,12 +25,7 @@ public sealed class WerkvoorraadService(Database database, TenantContext tenant)
             Status = werkitem.Status,
             OntvangenOp = Timestamp.FromDateTimeOffset(werkitem.OntvangenOp),
             AcuteCheckUiterlijk = Timestamp.FromDateTimeOffset(werkitem.AcuteCheckUiterlijk),
-            BeoordelingUiterlijk = new Google.Type.Date
-            {
-                Year = werkitem.BeoordelingUiterlijk.Year,
-                Month = werkitem.BeoordelingUiterlijk.Month,
-                Day = werkitem.BeoordelingUiterlijk.Day,
-            },
+            BeoordelingUiterlijk = werkitem.BeoordelingUiterlijk.ToProtoDate(),
         };
     }
 }

@@ -1,0 +1,40 @@
+namespace Veiligthuis.BuildingBlocks.Errors;
+
+/// <summary>Conversions of request fields that fail as InvalidArgument naming the field.</summary>
+public static class RequestFields
+{
+    public static Guid RequireId(string value, string field)
+    {
+        if (!Guid.TryParse(value, out var id) || id == Guid.Empty)
+        {
+            new Violations().Add(field, "Must be a UUID.").ThrowIfAny();
+        }
+
+        return id;
+    }
+}
+
+/// <summary>Calendar days between C# and <c>google.type.Date</c>.</summary>
+public static class ProtoDates
+{
+    public static Google.Type.Date ToProtoDate(this DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
+
+    /// <summary>A complete, valid calendar date, or null (and a violation) otherwise.</summary>
+    public static DateOnly? ToDateOnly(Google.Type.Date? date, string field, Violations violations, int minYear = 1)
+    {
+        if (date is null)
+        {
+            violations.Add(field, "Required.");
+            return null;
+        }
+
+        if (date.Year < minYear || date.Year > 9999 || date.Month is < 1 or > 12 || date.Day < 1 ||
+            date.Day > DateTime.DaysInMonth(date.Year, date.Month))
+        {
+            violations.Add(field, $"Not a valid calendar date from {minYear} on.");
+            return null;
+        }
+
+        return new DateOnly(date.Year, date.Month, date.Day);
+    }
+}
