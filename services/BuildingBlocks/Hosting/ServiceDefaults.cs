@@ -1,3 +1,4 @@
+using Google.Protobuf.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
@@ -37,8 +38,9 @@ public static class ServiceDefaults
                 o.EnableDetailedErrors = false;
                 o.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageSize", 4 * 1024 * 1024);
             })
-            // REST errors carry the same google.rpc details (BadRequest field violations) as gRPC.
-            .AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
+            // Errors carry google.rpc details (BadRequest field violations); REST/JSON can only write an
+            // Any whose type it knows, and without these it fails the response with a bare 500.
+            .AddJsonTranscoding(o => o.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         if (builder.Configuration.GetValue("Grpc:Reflection", false))
         {
             builder.Services.AddGrpcReflection();

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Veiligthuis.BuildingBlocks.Health;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.BuildingBlocks.Telemetry;
 
@@ -8,13 +10,21 @@ public static class GatewayDefaults
 {
     public const string RequestIdHeader = "x-request-id";
 
-    /// <summary>Telemetry, authentication at the edge (the token is passed on; services validate it again) and health.</summary>
+    /// <summary>
+    /// Telemetry, authentication at the edge (the token is passed on; services validate it again) and
+    /// health: the HTTP probes and, like every service, the gRPC health service on the gRPC port.
+    /// </summary>
     public static WebApplicationBuilder AddGatewayDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddTelemetry("gateway");
         builder.AddVeiligthuisAuthentication();
-        builder.Services.AddHealthChecks();
+        // Stateless: ready once it serves. gRPC health answers UNKNOWN, not SERVING, without any check.
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Ready]);
+        // Only grpc.health.v1 is served here; every other gRPC path belongs to the proxy, so gRPC's
+        // catch-all "unimplemented service" endpoint must not compete with the proxy routes.
+        builder.Services.AddGrpc(o => o.IgnoreUnknownServices = true);
+        builder.Services.AddGrpcHealthChecks(o => o.Services.Map("", check => check.Tags.Contains(HealthTags.Ready)));
         return builder;
     }
 
@@ -38,6 +48,7 @@ public static class GatewayDefaults
         app.UseAuthorization();
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/healthz/ready").AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         return app;
     }
 }

@@ -75,14 +75,25 @@ public static class ServiceRoutes
         foreach (var section in configuration.GetSection("Services").GetChildren())
         {
             var name = section.Key.ToLowerInvariant();
-            if (!Uri.TryCreate(section["Grpc"], UriKind.Absolute, out var grpc) || !Uri.TryCreate(section["Http"], UriKind.Absolute, out var http))
-            {
-                throw new InvalidOperationException($"Services:{section.Key} needs absolute Grpc and Http addresses.");
-            }
-
-            backends.Add(new ServiceBackend(name, grpc, http));
+            backends.Add(new ServiceBackend(name, Address(section, "Grpc"), Address(section, "Http")));
         }
 
         return backends;
+    }
+
+    // Uri.TryCreate alone is not enough: "intake:5110" parses as a URI of scheme "intake", and on
+    // Unix "/intake" as a file URI. A backend is reached over http(s) at a host.
+    private static Uri Address(IConfigurationSection service, string port)
+    {
+        var value = service[port];
+        if (Uri.TryCreate(value, UriKind.Absolute, out var address)
+            && (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps)
+            && address.Host.Length > 0)
+        {
+            return address;
+        }
+
+        throw new InvalidOperationException(
+            $"Services:{service.Key}:{port} must be an absolute http:// or https:// address, e.g. http://intake:8080 (got '{value}').");
     }
 }
