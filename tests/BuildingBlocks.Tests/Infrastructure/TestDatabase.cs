@@ -64,7 +64,13 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var command = Command(connection, sql, parameters);
-        return (T)(await command.ExecuteScalarAsync())!;
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            throw new InvalidOperationException("The query returned no row.");
+        }
+
+        return reader.GetFieldValue<T>(0);
     }
 
     public async Task<int> AdminExecuteAsync(string sql, params object[] parameters)
