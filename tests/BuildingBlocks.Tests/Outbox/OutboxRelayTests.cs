@@ -151,6 +151,33 @@ public sealed class OutboxRelayTests(TestRedis redis)
     }
 
     [Fact]
+    public async Task Relay_EventCommittedWhileAnEarlierOneBacksOff_DoesNotOvertakeIt()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var bus = new FlakyPublisher(redis.Publisher(_prefix)) { Down = true };
+        using var relay = Relay(db, bus);
+        var message = Events.MeldingOntvangen();
+        var first = await CommitAsync(db, message);
+        await relay.RelayBatchAsync(CancellationToken.None);
+
+        // The bus is back before the first event's backoff ends; a second event of the same melding arrives.
+        bus.Down = false;
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        var second = await CommitAsync(db, message);
+        var (early, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(0, early);
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+
+        _clock.Advance(_options.MinBackoff);
+        var (later, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(2, later);
+        var entries = await redis.Db.StreamRangeAsync(Stream);
+        Assert.Equal([first.ToString(), second.ToString()], entries.Select(e => (string?)e["id"]));
+    }
+
+    [Fact]
     public async Task Relay_BusDownRepeatedly_AttemptsGrowAndBackoffDoubles()
     {
         await using var db = await TestDatabase.CreateAsync();
