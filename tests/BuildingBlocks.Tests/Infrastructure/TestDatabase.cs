@@ -81,10 +81,24 @@ public sealed class TestDatabase : IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Drops the database and its role: the server is shared with other test runs.</summary>
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
         _signal.Dispose();
+        using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            NpgsqlConnection.ClearPool(admin);
+        }
+
+        var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var connection = new NpgsqlConnection(await TestInfrastructure.PostgresAdminAsync());
+        await connection.OpenAsync();
+        foreach (var sql in new[] { $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", $"DROP ROLE IF EXISTS {name}" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object[] parameters)
