@@ -66,17 +66,18 @@ public sealed partial class OutboxRelay(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
 
-        var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts)>();
+        // Pending rows in order, due or not: a row still backing off holds back the rows after it,
+        // including rows committed after it failed, so that no event overtakes an earlier one.
+        var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts, DateTimeOffset NextAttemptAt)>();
         await using (var select = new NpgsqlCommand("""
-            SELECT seq, event_id, topic, type, subject, regio, payload, traceparent, created_at, attempts
+            SELECT seq, event_id, topic, type, subject, regio, payload, traceparent, created_at, attempts, next_attempt_at
             FROM outbox
-            WHERE published_at IS NULL AND next_attempt_at <= $1
+            WHERE published_at IS NULL
             ORDER BY seq
-            LIMIT $2
+            LIMIT $1
             FOR UPDATE SKIP LOCKED
             """, connection, transaction))
         {
-            select.Parameters.Add(new NpgsqlParameter { Value = now });
             select.Parameters.Add(new NpgsqlParameter { Value = settings.BatchSize });
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -90,12 +91,13 @@ public sealed partial class OutboxRelay(
                     Regio: reader.GetString(5),
                     Time: reader.GetFieldValue<DateTimeOffset>(8),
                     TraceParent: reader.IsDBNull(7) ? null : reader.GetString(7),
-                    Data: reader.GetFieldValue<byte[]>(6)), reader.GetInt32(9)));
+                    Data: reader.GetFieldValue<byte[]>(6)), reader.GetInt32(9), reader.GetFieldValue<DateTimeOffset>(10)));
             }
         }
 
+        var due = rows.TakeWhile(r => r.NextAttemptAt <= now).ToList();
         var done = new List<long>();
-        foreach (var (seq, envelope, attempts) in rows)
+        foreach (var (seq, envelope, attempts, _) in due)
         {
             try
             {
@@ -111,7 +113,7 @@ public sealed partial class OutboxRelay(
                     connection, transaction);
                 fail.Parameters.Add(new NpgsqlParameter { Value = now + backoff });
                 fail.Parameters.Add(new NpgsqlParameter { Value = e.GetType().Name });
-                fail.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Seq).Where(s => s >= seq).ToArray() });
+                fail.Parameters.Add(new NpgsqlParameter { Value = due.Select(r => r.Seq).Where(s => s >= seq).ToArray() });
                 await fail.ExecuteNonQueryAsync(ct);
                 _failures?.Add(1);
                 if (attempts + 1 >= settings.AlertAfterAttempts)

@@ -45,6 +45,11 @@ public static class CloudEventJson
         {
             using var document = JsonDocument.Parse(utf8.ToArray());
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new PoisonEventException($"CloudEvent on {topic} is not a JSON object.");
+            }
+
             string Get(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()!
                 : throw new PoisonEventException($"CloudEvent on {topic} lacks '{name}'.");

@@ -1,0 +1,260 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using Veiligthuis.BuildingBlocks.Eventing;
+using Veiligthuis.BuildingBlocks.Outbox;
+using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.BuildingBlocks.Tests.Infrastructure;
+using Veiligthuis.Intake.V1;
+using Xunit;
+
+namespace Veiligthuis.BuildingBlocks.Tests.Outbox;
+
+/// <summary>
+/// The relay publishes every due row of the outbox table, so each test has a database of its own;
+/// the real Redis is shared, so each test has its own stream prefix.
+/// </summary>
+public sealed class OutboxRelayTests(TestRedis redis)
+{
+    private const string Utrecht = "vt-utrecht";
+    private static readonly IMeterFactory Meters =
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero));
+    private readonly OutboxOptions _options = new();
+    private readonly string _prefix = redis.NewPrefix();
+
+    private string Stream => _prefix + Events.Topic;
+
+    [Fact]
+    public async Task Publish_InUnitOfWorkNotCommitted_NeverReachesTheOutbox()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var relay = Relay(db, redis.Publisher(_prefix));
+        Guid eventId;
+        await using (var uow = await db.Database(_clock).BeginAsync(Utrecht, CancellationToken.None))
+        {
+            eventId = await uow.PublishAsync(Events.Topic, Events.MeldingOntvangen(), "subject", CancellationToken.None);
+            var written = await uow.Command("SELECT count(*) FROM outbox WHERE event_id = $1", eventId).ExecuteScalarAsync();
+            Assert.Equal(1L, written);
+        }
+
+        var (published, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(0L, await db.AdminScalarAsync<long>("SELECT count(*) FROM outbox WHERE event_id = $1", eventId));
+        Assert.Equal(0, published);
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+    }
+
+    [Fact]
+    public async Task Relay_CommittedEvent_PublishesCloudEventWithAllAttributesToRedisStream()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var relay = Relay(db, redis.Publisher(_prefix));
+        var message = Events.MeldingOntvangen();
+        var eventId = await CommitAsync(db, message);
+
+        var (published, full) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(1, published);
+        Assert.False(full);
+        var entry = Assert.Single(await redis.Db.StreamRangeAsync(Stream));
+        Assert.Equal(eventId.ToString(), (string?)entry["id"]);
+        Assert.Equal("veiligthuis.intake.v1.MeldingOntvangen", (string?)entry["type"]);
+        Assert.Equal(TestDatabase.Service, (string?)entry["source"]);
+        Assert.Equal(message.MeldingId, (string?)entry["subject"]);
+        Assert.Equal(Utrecht, (string?)entry["regio"]);
+        Assert.Equal(_clock.GetUtcNow(), DateTimeOffset.Parse((string)entry["time"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(message, MeldingOntvangen.Parser.ParseFrom((byte[])entry["data"]!));
+        Assert.Equal(_clock.GetUtcNow(), await db.AdminScalarAsync<DateTimeOffset>(
+            "SELECT published_at FROM outbox WHERE event_id = $1", eventId));
+    }
+
+    [Fact]
+    public async Task Relay_AfterBusWasDown_DeliversWithBackoff()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var bus = new FlakyPublisher(redis.Publisher(_prefix)) { Down = true };
+        using var relay = Relay(db, bus);
+        var eventId = await CommitAsync(db, Events.MeldingOntvangen());
+
+        var (failedPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(0, failedPass);
+        var row = await RowAsync(db, eventId);
+        Assert.Equal(1, row.Attempts);
+        Assert.Equal(nameof(RedisConnectionException), row.LastError);
+        Assert.Null(row.PublishedAt);
+        Assert.True(row.NextAttemptAt > _clock.GetUtcNow(), "the next attempt waits");
+        Assert.Equal(_clock.GetUtcNow() + _options.MinBackoff, row.NextAttemptAt);
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+
+        // The bus is back, but the row's backoff has not passed: a pass at the same instant leaves it.
+        bus.Down = false;
+        var callsBefore = bus.Calls;
+        var (earlyPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(0, earlyPass);
+        Assert.Equal(callsBefore, bus.Calls);
+        Assert.Equal(1, (await RowAsync(db, eventId)).Attempts);
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+
+        _clock.Advance(_options.MinBackoff + TimeSpan.FromMilliseconds(1));
+        var (laterPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(1, laterPass);
+        Assert.Equal(_clock.GetUtcNow(), (await RowAsync(db, eventId)).PublishedAt);
+        var entry = Assert.Single(await redis.Db.StreamRangeAsync(Stream));
+        Assert.Equal(eventId.ToString(), (string?)entry["id"]);
+
+        var (afterwards, _) = await relay.RelayBatchAsync(CancellationToken.None);
+        Assert.Equal(0, afterwards);
+        Assert.Equal(1L, await redis.Db.StreamLengthAsync(Stream));
+    }
+
+    [Fact]
+    public async Task Relay_FirstOfThreeEventsFails_PublishesNoneThenAllThreeInOrder()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var bus = new FlakyPublisher(redis.Publisher(_prefix));
+        using var relay = Relay(db, bus);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await CommitAsync(db, Events.MeldingOntvangen()));
+        }
+
+        bus.DownFor = ids[0];
+        var (failedPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(0, failedPass);
+        Assert.Equal(1, bus.Calls);
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+        foreach (var id in ids)
+        {
+            var row = await RowAsync(db, id);
+            Assert.Null(row.PublishedAt);
+            Assert.Equal(1, row.Attempts);
+            Assert.True(row.NextAttemptAt > _clock.GetUtcNow(), "events after the failed one wait with it");
+        }
+
+        bus.DownFor = null;
+        _clock.Advance(_options.MinBackoff);
+        var (laterPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(3, laterPass);
+        var entries = await redis.Db.StreamRangeAsync(Stream);
+        Assert.Equal(ids.Select(id => id.ToString()), entries.Select(e => (string?)e["id"]));
+    }
+
+    [Fact]
+    public async Task Relay_EventCommittedWhileAnEarlierOneBacksOff_DoesNotOvertakeIt()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var bus = new FlakyPublisher(redis.Publisher(_prefix)) { Down = true };
+        using var relay = Relay(db, bus);
+        var message = Events.MeldingOntvangen();
+        var first = await CommitAsync(db, message);
+        await relay.RelayBatchAsync(CancellationToken.None);
+
+        // The bus is back before the first event's backoff ends; a second event of the same melding arrives.
+        bus.Down = false;
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        var second = await CommitAsync(db, message);
+        var (early, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(0, early);
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+
+        _clock.Advance(_options.MinBackoff);
+        var (later, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(2, later);
+        var entries = await redis.Db.StreamRangeAsync(Stream);
+        Assert.Equal([first.ToString(), second.ToString()], entries.Select(e => (string?)e["id"]));
+    }
+
+    [Fact]
+    public async Task Relay_BusDownRepeatedly_AttemptsGrowAndBackoffDoubles()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var bus = new FlakyPublisher(redis.Publisher(_prefix)) { Down = true };
+        using var relay = Relay(db, bus);
+        var eventId = await CommitAsync(db, Events.MeldingOntvangen());
+
+        var waits = new List<TimeSpan>();
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await relay.RelayBatchAsync(CancellationToken.None);
+            var row = await RowAsync(db, eventId);
+            Assert.Equal(attempt, row.Attempts);
+            waits.Add(row.NextAttemptAt - _clock.GetUtcNow());
+            _clock.SetUtcNow(row.NextAttemptAt);
+        }
+
+        Assert.Equal([500, 1000, 2000, 4000], waits.Select(w => w.TotalMilliseconds));
+        Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
+    }
+
+    [Theory]
+    [InlineData(1, 500)]
+    [InlineData(2, 1_000)]
+    [InlineData(3, 2_000)]
+    [InlineData(4, 4_000)]
+    [InlineData(10, 256_000)]
+    [InlineData(11, 300_000)]
+    [InlineData(30, 300_000)]
+    [InlineData(1_000, 300_000)]
+    public void Backoff_GrowsExponentiallyAndCapsAtMaxBackoff(int attempts, int expectedMilliseconds)
+    {
+        var settings = new OutboxOptions { MinBackoff = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromMinutes(5) };
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), OutboxRelay.Backoff(attempts, settings));
+    }
+
+    [Fact]
+    public void Backoff_NeverShrinksAsAttemptsGrow()
+    {
+        var settings = new OutboxOptions();
+
+        var backoffs = Enumerable.Range(1, 100).Select(a => OutboxRelay.Backoff(a, settings)).ToList();
+
+        Assert.Equal(backoffs.Order(), backoffs);
+        Assert.All(backoffs, b => Assert.InRange(b, settings.MinBackoff, settings.MaxBackoff));
+    }
+
+    private OutboxRelay Relay(TestDatabase db, IEventPublisher publisher) => new(
+        db.DataSource, publisher, new OutboxSignal(), new MigrationState(), new ServiceIdentity(TestDatabase.Service),
+        _clock, Options.Create(_options), Meters, NullLogger<OutboxRelay>.Instance);
+
+    private async Task<Guid> CommitAsync(TestDatabase db, MeldingOntvangen message)
+    {
+        await using var uow = await db.Database(_clock).BeginAsync(Utrecht, CancellationToken.None);
+        var eventId = await uow.PublishAsync(Events.Topic, message, message.MeldingId, CancellationToken.None);
+        await uow.CommitAsync(CancellationToken.None);
+        return eventId;
+    }
+
+    private static async Task<OutboxRow> RowAsync(TestDatabase db, Guid eventId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(db.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT attempts, last_error, published_at, next_attempt_at FROM outbox WHERE event_id = $1", connection)
+        {
+            Parameters = { new() { Value = eventId } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"outbox row {eventId} exists");
+        return new OutboxRow(
+            reader.GetInt32(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.GetFieldValue<DateTimeOffset>(3));
+    }
+
+    private sealed record OutboxRow(int Attempts, string? LastError, DateTimeOffset? PublishedAt, DateTimeOffset NextAttemptAt);
+}
