@@ -9,9 +9,9 @@ using Veiligthuis.BuildingBlocks.Persistence;
 namespace Veiligthuis.BuildingBlocks.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows in order and marks them published. A failed publish leaves the
-/// row (and those after it) for a later attempt with capped exponential backoff: nothing is lost
-/// while the bus is down, and delivery is at least once.
+/// Publishes committed outbox rows, in order per subject (aggregate), and marks them published. A
+/// failed publish leaves the row for a later attempt with capped exponential backoff: nothing is
+/// lost while the bus is down, and delivery is at least once.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -66,18 +66,32 @@ public sealed partial class OutboxRelay(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
 
-        // Pending rows in order, due or not: a row still backing off holds back the rows after it,
-        // including rows committed after it failed, so that no event overtakes an earlier one.
-        var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts, DateTimeOffset NextAttemptAt)>();
+        // One relay per database at a time, so replicas cannot publish one aggregate's events out of order.
+        await using (var gate = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))", connection, transaction))
+        {
+            if (!(bool)(await gate.ExecuteScalarAsync(ct))!)
+            {
+                return (0, false);
+            }
+        }
+
+        // Due rows in order, except those behind an earlier row of the same subject that is still
+        // backing off: an aggregate's events never overtake each other, and one stuck event holds
+        // back only its own aggregate, not the whole service.
+        var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts)>();
         await using (var select = new NpgsqlCommand("""
-            SELECT seq, event_id, topic, type, subject, regio, payload, traceparent, created_at, attempts, next_attempt_at
-            FROM outbox
-            WHERE published_at IS NULL
-            ORDER BY seq
-            LIMIT $1
-            FOR UPDATE SKIP LOCKED
+            SELECT o.seq, o.event_id, o.topic, o.type, o.subject, o.regio, o.payload, o.traceparent, o.created_at, o.attempts
+            FROM outbox o
+            WHERE o.published_at IS NULL AND o.next_attempt_at <= $1
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox waiting
+                  WHERE waiting.published_at IS NULL AND waiting.subject = o.subject
+                    AND waiting.seq < o.seq AND waiting.next_attempt_at > $1)
+            ORDER BY o.seq
+            LIMIT $2
             """, connection, transaction))
         {
+            select.Parameters.Add(new NpgsqlParameter { Value = now });
             select.Parameters.Add(new NpgsqlParameter { Value = settings.BatchSize });
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -91,13 +105,12 @@ public sealed partial class OutboxRelay(
                     Regio: reader.GetString(5),
                     Time: reader.GetFieldValue<DateTimeOffset>(8),
                     TraceParent: reader.IsDBNull(7) ? null : reader.GetString(7),
-                    Data: reader.GetFieldValue<byte[]>(6)), reader.GetInt32(9), reader.GetFieldValue<DateTimeOffset>(10)));
+                    Data: reader.GetFieldValue<byte[]>(6)), reader.GetInt32(9)));
             }
         }
 
-        var due = rows.TakeWhile(r => r.NextAttemptAt <= now).ToList();
         var done = new List<long>();
-        foreach (var (seq, envelope, attempts, _) in due)
+        foreach (var (seq, envelope, attempts) in rows)
         {
             try
             {
@@ -106,14 +119,15 @@ public sealed partial class OutboxRelay(
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                // Stop at the first failure so later events of the same aggregate do not overtake it.
+                // Stop the pass at the first failure: the bus is likely down, and the failed row's
+                // backoff now holds back the later events of its aggregate.
                 var backoff = Backoff(attempts + 1, settings);
                 await using var fail = new NpgsqlCommand(
-                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE seq = ANY($3)",
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE seq = $3",
                     connection, transaction);
                 fail.Parameters.Add(new NpgsqlParameter { Value = now + backoff });
                 fail.Parameters.Add(new NpgsqlParameter { Value = e.GetType().Name });
-                fail.Parameters.Add(new NpgsqlParameter { Value = due.Select(r => r.Seq).Where(s => s >= seq).ToArray() });
+                fail.Parameters.Add(new NpgsqlParameter { Value = seq });
                 await fail.ExecuteNonQueryAsync(ct);
                 _failures?.Add(1);
                 if (attempts + 1 >= settings.AlertAfterAttempts)

@@ -116,7 +116,7 @@ public sealed class OutboxRelayTests(TestRedis redis)
     }
 
     [Fact]
-    public async Task Relay_FirstOfThreeEventsFails_PublishesNoneThenAllThreeInOrder()
+    public async Task Relay_FirstOfThreeEventsFails_StopsThePassAndOnlyTheFailedMeldingWaits()
     {
         await using var db = await TestDatabase.CreateAsync();
         var bus = new FlakyPublisher(redis.Publisher(_prefix));
@@ -133,21 +133,65 @@ public sealed class OutboxRelayTests(TestRedis redis)
         Assert.Equal(0, failedPass);
         Assert.Equal(1, bus.Calls);
         Assert.Equal(0L, await redis.Db.StreamLengthAsync(Stream));
-        foreach (var id in ids)
-        {
-            var row = await RowAsync(db, id);
-            Assert.Null(row.PublishedAt);
-            Assert.Equal(1, row.Attempts);
-            Assert.True(row.NextAttemptAt > _clock.GetUtcNow(), "events after the failed one wait with it");
-        }
+        var failed = await RowAsync(db, ids[0]);
+        Assert.Equal(1, failed.Attempts);
+        Assert.True(failed.NextAttemptAt > _clock.GetUtcNow(), "the failed event backs off");
+        Assert.All(ids.Skip(1), id => Assert.Equal(0, RowAsync(db, id).GetAwaiter().GetResult().Attempts));
+
+        // The other meldingen's events follow in the next pass, while the failed one still backs off.
+        var (nextPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
+        Assert.Equal(2, nextPass);
 
         bus.DownFor = null;
         _clock.Advance(_options.MinBackoff);
         var (laterPass, _) = await relay.RelayBatchAsync(CancellationToken.None);
 
-        Assert.Equal(3, laterPass);
+        Assert.Equal(1, laterPass);
         var entries = await redis.Db.StreamRangeAsync(Stream);
-        Assert.Equal(ids.Select(id => id.ToString()), entries.Select(e => (string?)e["id"]));
+        Assert.Equal([ids[1].ToString(), ids[2].ToString(), ids[0].ToString()], entries.Select(e => (string?)e["id"]));
+    }
+
+    [Fact]
+    public async Task Relay_WhileAnotherReplicaRelays_SkipsThePass()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var relay = Relay(db, redis.Publisher(_prefix));
+        var eventId = await CommitAsync(db, Events.MeldingOntvangen());
+
+        await using (var otherReplica = await db.DataSource.OpenConnectionAsync())
+        await using (var transaction = await otherReplica.BeginTransactionAsync())
+        {
+            await using var hold = new Npgsql.NpgsqlCommand(
+                "SELECT pg_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))", otherReplica, transaction);
+            await hold.ExecuteNonQueryAsync();
+
+            var (whileHeld, _) = await relay.RelayBatchAsync(CancellationToken.None);
+            Assert.Equal(0, whileHeld);
+            Assert.Null((await RowAsync(db, eventId)).PublishedAt);
+        }
+
+        var (afterwards, _) = await relay.RelayBatchAsync(CancellationToken.None);
+        Assert.Equal(1, afterwards);
+    }
+
+    [Fact]
+    public async Task Relay_EventOfOneMeldingBackingOff_DoesNotHoldBackAnotherMelding()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var bus = new FlakyPublisher(redis.Publisher(_prefix)) { Down = true };
+        using var relay = Relay(db, bus);
+        var stuck = await CommitAsync(db, Events.MeldingOntvangen());
+        await relay.RelayBatchAsync(CancellationToken.None);
+
+        bus.Down = false;
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        var other = await CommitAsync(db, Events.MeldingOntvangen());
+        var (published, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(1, published);
+        var entries = await redis.Db.StreamRangeAsync(Stream);
+        Assert.Equal([other.ToString()], entries.Select(e => (string?)e["id"]));
+        Assert.Null((await RowAsync(db, stuck)).PublishedAt);
     }
 
     [Fact]
