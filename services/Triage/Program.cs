@@ -10,6 +10,7 @@ builder.AddServiceDefaults("triage");
 builder.AddPostgres("triage", typeof(Program).Assembly);
 builder.AddEventing()
     .Subscribe<MeldingOntvangen, MeldingOntvangenHandler>(EventTopics.MeldingOntvangen);
+builder.AddWerkvoorraad();
 
 var app = builder.Build();
 app.MapServiceDefaults();
