@@ -24,11 +24,23 @@ public sealed class WerkvoorraadTests(TriageApp app)
         var sameMoment = now.AddDays(-2);
         var seeded = await app.OpenWerkitemsAsync(Twente,
             now.AddMinutes(-1), now.AddHours(-3), now.AddDays(-10), sameMoment, sameMoment, now.AddDays(-1), now.AddDays(-4));
+        // One with its acute check done, one afgerond: all three statuses are present.
+        await ClaimAndRecordAcuteCheckAsync(seeded[5]);
+        await ClaimAndRecordAcuteCheckAsync(seeded[6]);
+        await _client.RondBeoordelingAfAsync(new RondBeoordelingAfRequest
+        {
+            WerkitemId = seeded[6].WerkitemId,
+            Veiligheidstaxatie = { Veiligheidstaxatie.GeenZorgen },
+            Besluit = Besluit.GeenVervolg,
+            Motivatie = "Geen zorgen.",
+        }, Auth.Bearer(_token));
+
         var open = await ListAllAsync(new ListWerkvoorraadRequest());
 
         var openIds = open.Select(w => w.WerkitemId).ToList();
         Assert.Equal(openIds.Count, openIds.Distinct().Count());
-        Assert.All(seeded, w => Assert.Contains(w.WerkitemId, openIds));
+        Assert.All(seeded.Take(6), w => Assert.Contains(w.WerkitemId, openIds));
+        Assert.DoesNotContain(seeded[6].WerkitemId, openIds);
         Assert.All(open, w => Assert.NotEqual(WerkitemStatus.Afgerond, w.Status));
         for (var i = 1; i < open.Count; i++)
         {
@@ -36,6 +48,7 @@ public sealed class WerkvoorraadTests(TriageApp app)
         }
 
         Assert.Equal(WerkitemStatus.AcuteCheckOpen, open[0].Status);
+        Assert.Equal(WerkitemStatus.BeoordelingOpen, open[^1].Status);
 
         var today = AmsterdamTime.Today(TimeProvider.System);
         var checkedAt = DateTimeOffset.UtcNow;
@@ -52,6 +65,7 @@ public sealed class WerkvoorraadTests(TriageApp app)
         Assert.Equal(open.Where(w => w.Status == WerkitemStatus.BeoordelingOpen).Select(w => w.WerkitemId),
             beoordelingOpen.Select(w => w.WerkitemId));
         var afgerond = await ListAllAsync(new ListWerkvoorraadRequest { Status = WerkitemStatus.Afgerond });
+        Assert.Contains(seeded[6].WerkitemId, afgerond.Select(w => w.WerkitemId));
 
         var aantallen = (await _client.ListWerkvoorraadAsync(new ListWerkvoorraadRequest(), Auth.Bearer(_token)))
             .Aantallen.ToDictionary(a => a.Status, a => a.Aantal);
@@ -141,6 +155,13 @@ public sealed class WerkvoorraadTests(TriageApp app)
 
         Assert.Contains(werkitem.WerkitemId, json, StringComparison.Ordinal);
         Assert.Contains("\"aantallen\"", json, StringComparison.Ordinal);
+    }
+
+    private async Task ClaimAndRecordAcuteCheckAsync(Werkitem werkitem)
+    {
+        await _client.ClaimWerkitemAsync(new ClaimWerkitemRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(_token));
+        await _client.LegAcuteCheckVastAsync(new LegAcuteCheckVastRequest { WerkitemId = werkitem.WerkitemId },
+            Auth.Bearer(_token));
     }
 
     private async Task<List<Werkitem>> ListAllAsync(ListWerkvoorraadRequest request)

@@ -4,13 +4,14 @@ using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
+using Veiligthuis.Triage.Beoordeling;
 using Veiligthuis.Triage.V1;
 
 namespace Veiligthuis.Triage.Werkvoorraad;
 
 [Authorize(Policy = Policies.Casewerk)]
 public sealed class WerkvoorraadService(Database database, TenantContext tenant, WerkitemLeases leases,
-    ClaimWerkitemHandler claims, TimeProvider clock) : V1.Werkvoorraad.WerkvoorraadBase
+    ClaimWerkitemHandler claims, BeoordelingHandler beoordeling, TimeProvider clock) : V1.Werkvoorraad.WerkvoorraadBase
 {
     public override async Task<Werkitem> GetWerkitem(GetWerkitemRequest request, ServerCallContext context)
     {
@@ -59,6 +60,23 @@ public sealed class WerkvoorraadService(Database database, TenantContext tenant,
         var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id");
         var werkitem = await claims.HandleAsync(
             new Werkvoorraad.ReleaseWerkitem(tenant.TenantId, tenant.Actor, werkitemId), context.CancellationToken);
+        return werkitem.ToProto(null);
+    }
+
+    public override async Task<Werkitem> LegAcuteCheckVast(LegAcuteCheckVastRequest request, ServerCallContext context)
+    {
+        var (werkitemId, acute, actie) = BeoordelingValidation.Validate(request);
+        var regio = tenant.TenantId;
+        var werkitem = await beoordeling.HandleAsync(
+            new Beoordeling.LegAcuteCheckVast(regio, tenant.Actor, werkitemId, acute, actie), context.CancellationToken);
+        return werkitem.ToProto(await leases.HolderAsync(regio, werkitemId, context.CancellationToken));
+    }
+
+    public override async Task<Werkitem> RondBeoordelingAf(RondBeoordelingAfRequest request, ServerCallContext context)
+    {
+        var (werkitemId, taxatie) = BeoordelingValidation.Validate(request);
+        var werkitem = await beoordeling.HandleAsync(new Beoordeling.RondBeoordelingAf(tenant.TenantId, tenant.Actor,
+            werkitemId, taxatie, request.Vermoeden, request.Besluit, request.Vervolg, request.Motivatie), context.CancellationToken);
         return werkitem.ToProto(null);
     }
 }
