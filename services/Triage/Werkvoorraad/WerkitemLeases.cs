@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,7 +8,8 @@ namespace Veiligthuis.Triage.Werkvoorraad;
 /// Leases on werkitems in Redis: at most one medewerker holds one, and it lapses by itself.
 /// PostgreSQL records the latest claimant, but only a live lease here counts as a claim.
 /// </summary>
-public sealed class WerkitemLeases(IConnectionMultiplexer redis, IOptions<TriageOptions> options, TimeProvider clock)
+public sealed partial class WerkitemLeases(IConnectionMultiplexer redis, IOptions<TriageOptions> options, TimeProvider clock,
+    ILogger<WerkitemLeases> logger)
 {
     // Takes the lease when it is free (SET NX PX) or renews it when the caller already holds it.
     private const string ClaimScript = """
@@ -32,15 +34,15 @@ public sealed class WerkitemLeases(IConnectionMultiplexer redis, IOptions<Triage
     {
         ct.ThrowIfCancellationRequested();
         var now = clock.GetUtcNow();
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(ClaimScript, [Key(regio, werkitemId)],
-            [actor, (long)Duration.TotalMilliseconds]);
+        var result = await AvailableAsync(() => redis.GetDatabase().ScriptEvaluateAsync(ClaimScript, [Key(regio, werkitemId)],
+            [actor, (long)Duration.TotalMilliseconds]));
         return (long)result == 1 ? new Claim(actor, now + Duration) : null;
     }
 
     public async Task<bool> ReleaseAsync(string regio, Guid werkitemId, string actor, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(regio, werkitemId)], [actor]);
+        var result = await AvailableAsync(() => redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(regio, werkitemId)], [actor]));
         return (long)result == 1;
     }
 
@@ -52,7 +54,7 @@ public sealed class WerkitemLeases(IConnectionMultiplexer redis, IOptions<Triage
         var db = redis.GetDatabase();
         var now = clock.GetUtcNow();
         var lookups = werkitemIds.Select(id => (Id: id, Lease: db.StringGetWithExpiryAsync(Key(regio, id)))).ToList();
-        await Task.WhenAll(lookups.Select(l => l.Lease));
+        await AvailableAsync(async () => await Task.WhenAll(lookups.Select(l => l.Lease)));
         var holders = new Dictionary<Guid, Claim>();
         foreach (var (id, lease) in lookups)
         {
@@ -68,6 +70,23 @@ public sealed class WerkitemLeases(IConnectionMultiplexer redis, IOptions<Triage
 
     public async Task<Claim?> HolderAsync(string regio, Guid werkitemId, CancellationToken ct) =>
         (await HoldersAsync(regio, [werkitemId], ct)).GetValueOrDefault(werkitemId);
+
+    // Without the lease store nobody can tell who holds a werkitem: the caller may retry later.
+    private async Task<T> AvailableAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RedisConnectionException e)
+        {
+            LogUnavailable(logger, e.GetType().Name);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The lease store is unavailable; retry later."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease store unavailable: {ExceptionType}")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType);
 
     private static RedisKey Key(string regio, Guid werkitemId) => $"werkitem-lease:{regio}:{werkitemId}";
 }
