@@ -52,6 +52,8 @@ public sealed class BeoordelingTests(TriageApp app)
         Assert.Equal(WerkitemStatus.Afgerond, read.Status);
         Assert.Empty(read.GeclaimdDoor);
         Assert.Equal([Veiligheidstaxatie.AcuteOnveiligheid, Veiligheidstaxatie.StructureleOnveiligheid], read.Veiligheidstaxatie);
+        Assert.Equal(Motivatie, read.Motivatie);
+        Assert.Empty(afgerond.Motivatie);
         var stored = Assert.Single(await app.QueryAsync(
             "SELECT motivatie, afgerond_door, geclaimd_door FROM werkitem WHERE werkitem_id = $1", Guid.Parse(werkitem.WerkitemId)));
         Assert.Equal(Motivatie, stored[0]);
@@ -202,6 +204,22 @@ public sealed class BeoordelingTests(TriageApp app)
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         await AssertUnchangedAsync(werkitem, WerkitemStatus.AcuteCheckOpen, events: 0);
+    }
+
+    [Fact]
+    public async Task ClaimWerkitem_OverRest_ReturnsTheClaimAsJson()
+    {
+        var werkitem = await app.OpenWerkitemAsync(Friesland);
+
+        using var rest = app.CreateRestClient(_token);
+        using var response = await rest.PostAsync($"/api/v1/triage/werkitems/{werkitem.WerkitemId}:claim",
+            new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var json = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.IsSuccessStatusCode, json);
+        Assert.Contains("\"geclaimdDoor\"", json, StringComparison.Ordinal);
+        var read = await _client.GetWerkitemAsync(new GetWerkitemRequest { MeldingId = werkitem.MeldingId }, Auth.Bearer(_token));
+        Assert.NotEmpty(read.GeclaimdDoor);
     }
 
     private async Task<Werkitem> ClaimAsync(Werkitem werkitem, string token) =>

@@ -146,6 +146,18 @@ public sealed class WerkvoorraadTests(TriageApp app)
     }
 
     [Fact]
+    public async Task ListWerkvoorraad_WithAForgedToken_ReturnsInvalidArgumentWithFieldViolation()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.ListWerkvoorraadAsync(new ListWerkvoorraadRequest
+        {
+            Page = new PageRequest { PageToken = Convert.ToBase64String("v1|000|0|x"u8.ToArray()) },
+        }, Auth.Bearer(_token)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "page.page_token");
+    }
+
+    [Fact]
     public async Task ListWerkvoorraad_OverRest_ReturnsItemsAndCountsAsJson()
     {
         var werkitem = await app.OpenWerkitemAsync(Twente);

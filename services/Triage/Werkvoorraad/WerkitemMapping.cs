@@ -7,7 +7,7 @@ namespace Veiligthuis.Triage.Werkvoorraad;
 
 internal static class WerkitemMapping
 {
-    public static Werkitem ToProto(this WerkitemRecord w, Claim? claim)
+    public static Werkitem ToProto(this WerkitemRecord w, Claim? claim, bool withMotivatie = false)
     {
         var proto = new Werkitem
         {
@@ -40,6 +40,10 @@ internal static class WerkitemMapping
             proto.Vervolg = beoordeling.Vervolg;
             proto.AfgerondDoor = beoordeling.Door;
             proto.AfgerondOp = Timestamp.FromDateTimeOffset(beoordeling.AfgerondOp);
+            if (withMotivatie)
+            {
+                proto.Motivatie = beoordeling.Motivatie;
+            }
         }
 
         return proto;

@@ -24,7 +24,8 @@ public sealed class WerkvoorraadService(Database database, TenantContext tenant,
                 ?? throw new NotFoundException($"No werkitem for melding {meldingId}.");
         }
 
-        return werkitem.ToProto(await leases.HolderAsync(regio, werkitem.WerkitemId, context.CancellationToken));
+        return werkitem.ToProto(await leases.HolderAsync(regio, werkitem.WerkitemId, context.CancellationToken),
+            withMotivatie: true);
     }
 
     public override async Task<ListWerkvoorraadResponse> ListWerkvoorraad(ListWerkvoorraadRequest request, ServerCallContext context)
