@@ -75,6 +75,8 @@ public sealed class BeoordelingTests(TriageApp app)
         Assert.True(vb.BinnenTermijn);
         Assert.Equal(afgerond.AfgerondOp, vb.AfgerondOp);
         Assert.All(events, e => Assert.DoesNotContain("Motivatie-7c1f", System.Text.Encoding.UTF8.GetString(e.Payload), StringComparison.Ordinal));
+        Assert.Contains(app.Logs, l => l.Contains(werkitem.WerkitemId, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs, l => l.Contains("Motivatie-7c1f", StringComparison.Ordinal));
     }
 
     [Fact]

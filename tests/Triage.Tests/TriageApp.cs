@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.Common.V1;
@@ -13,6 +17,15 @@ namespace Veiligthuis.Triage.Tests;
 public class TriageApp() : ServiceApp<Program>("triage"), IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Every log line the service wrote, formatted, to check that no free text leaks into logs.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs))));
+    }
 
     public Task PublishAsync(EventEnvelope envelope) => TestEvents.PublishAsync(RedisConnection, StreamPrefix, envelope);
 
@@ -88,3 +101,23 @@ public sealed class ShortLeaseTriageApp : TriageApp
 
 [CollectionDefinition(nameof(ShortLeaseCollection))]
 public sealed class ShortLeaseCollection : ICollectionFixture<ShortLeaseTriageApp>;
+
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class CapturingLogger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception) + " " + exception);
+    }
+}
