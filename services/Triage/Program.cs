@@ -3,6 +3,7 @@ using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Intake.V1;
+using Veiligthuis.Triage.Beoordeling;
 using Veiligthuis.Triage.Werkvoorraad;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,8 @@ builder.AddServiceDefaults("triage");
 builder.AddPostgres("triage", typeof(Program).Assembly);
 builder.AddEventing()
     .Subscribe<MeldingOntvangen, MeldingOntvangenHandler>(EventTopics.MeldingOntvangen);
+builder.AddWerkvoorraad();
+builder.AddBeoordeling();
 
 var app = builder.Build();
 app.MapServiceDefaults();

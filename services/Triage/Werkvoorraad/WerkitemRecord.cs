@@ -10,4 +10,25 @@ public sealed record WerkitemRecord(
     DateTimeOffset AcuteCheckUiterlijk,
     DateOnly BeoordelingUiterlijk,
     WerkitemStatus Status,
-    DateTimeOffset AangemaaktOp);
+    DateTimeOffset AangemaaktOp)
+{
+    public AcuteCheckUitkomst? AcuteCheck { get; init; }
+
+    public BeoordelingUitkomst? Beoordeling { get; init; }
+}
+
+/// <summary>The recorded acute check: who, when, and the immediate action on acute onveiligheid.</summary>
+public sealed record AcuteCheckUitkomst(bool AcuteOnveiligheid, DirecteActie DirecteActie, string Door, DateTimeOffset VastgelegdOp);
+
+/// <summary>The recorded veiligheidsbeoordeling. The motivatie is free text: never logged nor published.</summary>
+public sealed record BeoordelingUitkomst(
+    IReadOnlyList<Veiligheidstaxatie> Veiligheidstaxatie,
+    bool Vermoeden,
+    Besluit Besluit,
+    Vervolg Vervolg,
+    string Motivatie,
+    string Door,
+    DateTimeOffset AfgerondOp);
+
+/// <summary>Who holds the lease on a werkitem and until when (from the lease store).</summary>
+public sealed record Claim(string Door, DateTimeOffset Tot);

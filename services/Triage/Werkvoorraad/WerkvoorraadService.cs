@@ -1,31 +1,83 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Common.V1;
+using Veiligthuis.Triage.Beoordeling;
 using Veiligthuis.Triage.V1;
 
 namespace Veiligthuis.Triage.Werkvoorraad;
 
 [Authorize(Policy = Policies.Casewerk)]
-public sealed class WerkvoorraadService(Database database, TenantContext tenant) : V1.Werkvoorraad.WerkvoorraadBase
+public sealed class WerkvoorraadService(Database database, TenantContext tenant, WerkitemLeases leases,
+    ClaimWerkitemHandler claims, BeoordelingHandler beoordeling, TimeProvider clock) : V1.Werkvoorraad.WerkvoorraadBase
 {
     public override async Task<Werkitem> GetWerkitem(GetWerkitemRequest request, ServerCallContext context)
     {
         var meldingId = RequestFields.RequireId(request.MeldingId, "melding_id");
-        await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
-        var werkitem = await WerkitemStore.FindByMeldingAsync(uow, meldingId, context.CancellationToken)
-            ?? throw new NotFoundException($"No werkitem for melding {meldingId}.");
-        return new Werkitem
+        var regio = tenant.TenantId;
+        WerkitemRecord werkitem;
+        await using (var uow = await database.BeginAsync(regio, context.CancellationToken))
         {
-            WerkitemId = werkitem.WerkitemId.ToString(),
-            MeldingId = werkitem.MeldingId.ToString(),
-            Regio = Regios.FromTenantId(werkitem.Regio),
-            Status = werkitem.Status,
-            OntvangenOp = Timestamp.FromDateTimeOffset(werkitem.OntvangenOp),
-            AcuteCheckUiterlijk = Timestamp.FromDateTimeOffset(werkitem.AcuteCheckUiterlijk),
-            BeoordelingUiterlijk = werkitem.BeoordelingUiterlijk.ToProtoDate(),
+            werkitem = await WerkitemStore.FindByMeldingAsync(uow, meldingId, context.CancellationToken)
+                ?? throw new NotFoundException($"No werkitem for melding {meldingId}.");
+        }
+
+        return werkitem.ToProto(await leases.HolderAsync(regio, werkitem.WerkitemId, context.CancellationToken),
+            withMotivatie: true);
+    }
+
+    public override async Task<ListWerkvoorraadResponse> ListWerkvoorraad(ListWerkvoorraadRequest request, ServerCallContext context)
+    {
+        var (filter, pageSize, after) = WerkvoorraadQuery.Validate(request);
+        var regio = tenant.TenantId;
+        var ct = context.CancellationToken;
+        WerkvoorraadPage page;
+        await using (var uow = await database.BeginAsync(regio, ct))
+        {
+            page = await WerkvoorraadQuery.QueryAsync(uow, filter, pageSize, after, clock, ct);
+        }
+
+        var holders = await leases.HoldersAsync(regio, [.. page.Werkitems.Select(w => w.WerkitemId)], ct);
+        return new ListWerkvoorraadResponse
+        {
+            Werkitems = { page.Werkitems.Select(w => w.ToProto(holders.GetValueOrDefault(w.WerkitemId))) },
+            Page = new PageResponse { NextPageToken = page.Next?.ToToken(filter) ?? "" },
+            Aantallen = { page.Aantallen.Select(a => new StatusAantal { Status = a.Key, Aantal = a.Value }) },
         };
+    }
+
+    public override async Task<Werkitem> ClaimWerkitem(ClaimWerkitemRequest request, ServerCallContext context)
+    {
+        var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id");
+        var (werkitem, claim) = await claims.HandleAsync(
+            new Werkvoorraad.ClaimWerkitem(tenant.TenantId, tenant.Actor, werkitemId), context.CancellationToken);
+        return werkitem.ToProto(claim);
+    }
+
+    public override async Task<Werkitem> ReleaseWerkitem(ReleaseWerkitemRequest request, ServerCallContext context)
+    {
+        var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id");
+        var werkitem = await claims.HandleAsync(
+            new Werkvoorraad.ReleaseWerkitem(tenant.TenantId, tenant.Actor, werkitemId), context.CancellationToken);
+        return werkitem.ToProto(null);
+    }
+
+    public override async Task<Werkitem> LegAcuteCheckVast(LegAcuteCheckVastRequest request, ServerCallContext context)
+    {
+        var (werkitemId, acute, actie) = BeoordelingValidation.Validate(request);
+        var regio = tenant.TenantId;
+        var werkitem = await beoordeling.HandleAsync(
+            new Beoordeling.LegAcuteCheckVast(regio, tenant.Actor, werkitemId, acute, actie), context.CancellationToken);
+        return werkitem.ToProto(await leases.HolderAsync(regio, werkitemId, context.CancellationToken));
+    }
+
+    public override async Task<Werkitem> RondBeoordelingAf(RondBeoordelingAfRequest request, ServerCallContext context)
+    {
+        var (werkitemId, taxatie) = BeoordelingValidation.Validate(request);
+        var werkitem = await beoordeling.HandleAsync(new Beoordeling.RondBeoordelingAf(tenant.TenantId, tenant.Actor,
+            werkitemId, taxatie, request.Vermoeden, request.Besluit, request.Vervolg, request.Motivatie), context.CancellationToken);
+        return werkitem.ToProto(null);
     }
 }

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.BuildingBlocks.Werkdagen;
+using Veiligthuis.Triage.V1;
+
+namespace Veiligthuis.Triage.Werkvoorraad;
+
+public sealed record WerkvoorraadFilter(WerkitemStatus Status, bool AlleenTeLaat, bool VandaagUiterlijk)
+{
+    /// <summary>Binds a page token to the filter it was issued for.</summary>
+    public string Fingerprint => $"{(int)Status}{(AlleenTeLaat ? 1 : 0)}{(VandaagUiterlijk ? 1 : 0)}";
+}
+
+/// <summary>
+/// The position after the last item of a page, in the werkvoorraad order:
+/// (acute check open ? 0 : 1, acute_check_uiterlijk when open, beoordeling_uiterlijk, ontvangen_op, werkitem_id).
+/// A keyset cursor, so rows inserted meanwhile neither repeat nor shift items.
+/// </summary>
+public sealed record WerkvoorraadCursor(int AcuteRank, DateTimeOffset AcuteKey, DateOnly BeoordelingUiterlijk,
+    DateTimeOffset OntvangenOp, Guid WerkitemId)
+{
+    public static readonly DateTimeOffset NotAcute = DateTimeOffset.UnixEpoch;
+
+    public static WerkvoorraadCursor After(WerkitemRecord w) => w.Status == WerkitemStatus.AcuteCheckOpen
+        ? new(0, w.AcuteCheckUiterlijk, w.BeoordelingUiterlijk, w.OntvangenOp, w.WerkitemId)
+        : new(1, NotAcute, w.BeoordelingUiterlijk, w.OntvangenOp, w.WerkitemId);
+
+    public string ToToken(WerkvoorraadFilter filter) => Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('|',
+        "v1", filter.Fingerprint, AcuteRank.ToString(CultureInfo.InvariantCulture),
+        AcuteKey.UtcTicks.ToString(CultureInfo.InvariantCulture),
+        BeoordelingUiterlijk.DayNumber.ToString(CultureInfo.InvariantCulture),
+        OntvangenOp.UtcTicks.ToString(CultureInfo.InvariantCulture), WerkitemId.ToString("N"))));
+
+    public static WerkvoorraadCursor? FromToken(string token, WerkvoorraadFilter filter)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
+            if (parts.Length != 7 || parts[0] != "v1" || parts[1] != filter.Fingerprint)
+            {
+                return null;
+            }
+
+            return new WerkvoorraadCursor(
+                int.Parse(parts[2], CultureInfo.InvariantCulture),
+                new DateTimeOffset(long.Parse(parts[3], CultureInfo.InvariantCulture), TimeSpan.Zero),
+                DateOnly.FromDayNumber(int.Parse(parts[4], CultureInfo.InvariantCulture)),
+                new DateTimeOffset(long.Parse(parts[5], CultureInfo.InvariantCulture), TimeSpan.Zero),
+                Guid.ParseExact(parts[6], "N"));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
+
+public sealed record WerkvoorraadPage(IReadOnlyList<WerkitemRecord> Werkitems, WerkvoorraadCursor? Next,
+    IReadOnlyDictionary<WerkitemStatus, int> Aantallen);
+
+public static class WerkvoorraadQuery
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    public static (WerkvoorraadFilter Filter, int PageSize, WerkvoorraadCursor? After) Validate(ListWerkvoorraadRequest request)
+    {
+        var violations = new Violations();
+        violations.Check(Enum.IsDefined(request.Status), "status", "Unknown code.");
+        var filter = new WerkvoorraadFilter(request.Status, request.AlleenTeLaat, request.VandaagUiterlijk);
+        var pageSize = request.Page?.PageSize ?? 0;
+        violations.Check(pageSize is >= 0 and <= MaxPageSize, "page.page_size", $"Must be between 0 and {MaxPageSize}.");
+        WerkvoorraadCursor? after = null;
+        if (!string.IsNullOrEmpty(request.Page?.PageToken))
+        {
+            after = WerkvoorraadCursor.FromToken(request.Page.PageToken, filter);
+            violations.Check(after is not null, "page.page_token", "Not a token of this list with these filters.");
+        }
+
+        violations.ThrowIfAny();
+        return (filter, pageSize == 0 ? DefaultPageSize : pageSize, after);
+    }
+
+    public static async Task<WerkvoorraadPage> QueryAsync(UnitOfWork uow, WerkvoorraadFilter filter, int pageSize,
+        WerkvoorraadCursor? after, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var today = AmsterdamTime.DateOf(now);
+        var cursor = after ?? new WerkvoorraadCursor(0, WerkvoorraadCursor.NotAcute, DateOnly.MinValue, WerkvoorraadCursor.NotAcute, Guid.Empty);
+        var items = new List<WerkitemRecord>();
+        await using (var command = uow.Command($"""
+            SELECT {WerkitemStore.Columns}
+            FROM werkitem
+            WHERE regio = $1
+              AND (CASE WHEN $2 = 0 THEN status IN (1, 2) ELSE status = $2 END)
+              AND (NOT $3 OR beoordeling_uiterlijk < $5 OR (status = 1 AND acute_check_uiterlijk < $6))
+              AND (NOT $4 OR beoordeling_uiterlijk = $5
+                   OR (status = 1 AND (acute_check_uiterlijk AT TIME ZONE 'Europe/Amsterdam')::date = $5))
+              AND (NOT $7 OR (CASE WHEN status = 1 THEN 0 ELSE 1 END,
+                              CASE WHEN status = 1 THEN acute_check_uiterlijk ELSE timestamptz '1970-01-01 00:00:00+00' END,
+                              beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($8, $9, $10, $11, $12))
+            ORDER BY CASE WHEN status = 1 THEN 0 ELSE 1 END,
+                     CASE WHEN status = 1 THEN acute_check_uiterlijk ELSE timestamptz '1970-01-01 00:00:00+00' END,
+                     beoordeling_uiterlijk, ontvangen_op, werkitem_id
+            LIMIT $13
+            """, uow.Regio, (int)filter.Status, filter.AlleenTeLaat, filter.VandaagUiterlijk, today, now,
+            after is not null, cursor.AcuteRank, cursor.AcuteKey, cursor.BeoordelingUiterlijk, cursor.OntvangenOp,
+            cursor.WerkitemId, pageSize + 1))
+        {
+            await using var r = await command.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                items.Add(WerkitemStore.Read(r));
+            }
+        }
+
+        WerkvoorraadCursor? next = null;
+        if (items.Count > pageSize)
+        {
+            items.RemoveAt(pageSize);
+            next = WerkvoorraadCursor.After(items[^1]);
+        }
+
+        var aantallen = new Dictionary<WerkitemStatus, int>();
+        await using (var command = uow.Command(
+            "SELECT status, count(*)::int FROM werkitem WHERE regio = $1 GROUP BY status ORDER BY status", uow.Regio))
+        {
+            await using var r = await command.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                aantallen[(WerkitemStatus)r.GetInt32(0)] = r.GetInt32(1);
+            }
+        }
+
+        return new WerkvoorraadPage(items, next, aantallen);
+    }
+}
