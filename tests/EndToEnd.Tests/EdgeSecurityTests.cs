@@ -20,7 +20,7 @@ public sealed class EdgeSecurityTests(Suite suite)
         var headers = Token(token) is { } t ? Auth.Bearer(t) : [];
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Flow.Meldingen(suite).CreateMeldingAsync(
-            Flow.ValidMelding(), headers, Suite.Deadline()).ResponseAsync);
+            TestMeldingen.Valid(), headers, Suite.Deadline()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -69,8 +69,8 @@ public sealed class EdgeSecurityTests(Suite suite)
         var given = "e2e-" + Guid.NewGuid().ToString("N");
 
         using var echoed = Flow.Meldingen(suite).CreateMeldingAsync(
-            Flow.ValidMelding(), new Metadata { { "Authorization", "Bearer " + token }, { RequestIdHeader, given } }, Suite.Deadline());
-        using var generated = Flow.Meldingen(suite).CreateMeldingAsync(Flow.ValidMelding(), Auth.Bearer(token), Suite.Deadline());
+            TestMeldingen.Valid(), new Metadata { { "Authorization", "Bearer " + token }, { RequestIdHeader, given } }, Suite.Deadline());
+        using var generated = Flow.Meldingen(suite).CreateMeldingAsync(TestMeldingen.Valid(), Auth.Bearer(token), Suite.Deadline());
         await Task.WhenAll(echoed.ResponseAsync, generated.ResponseAsync);
 
         Assert.Equal(given, (await echoed.ResponseHeadersAsync).GetValue(RequestIdHeader));

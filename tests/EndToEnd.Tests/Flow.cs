@@ -24,27 +24,12 @@ internal static class Flow
 
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
-    public static CreateMeldingRequest ValidMelding(DateTimeOffset? ontvangenOp = null) => new()
-    {
-        RequestId = Guid.NewGuid().ToString(),
-        OntvangenOp = Timestamp.FromDateTimeOffset(ontvangenOp ?? DateTimeOffset.UtcNow.AddMinutes(-10)),
-        Melder = new Melder
-        {
-            Groep = MelderGroep.Politie,
-            Betrokkenheid = Betrokkenheid.Beroepsmatig,
-            Organisatie = Organisatie.Justitie,
-        },
-        Aard = { AardGeweld.Partnergeweld, AardGeweld.GetuigeVanPartnergeweld },
-        VermoedelijkeDuur = VermoedelijkeDuur.Langdurend,
-        AanvullendeInformatie = { AanvullendeInformatie.Verslaving },
-    };
-
     public static Meldingen.MeldingenClient Meldingen(Suite suite) => new(suite.GatewayGrpc);
 
     public static Werkvoorraad.WerkvoorraadClient Werkvoorraad(Suite suite) => new(suite.GatewayGrpc);
 
     public static async Task<Melding> CreateMeldingAsync(Suite suite, string regio, CreateMeldingRequest? request = null) =>
-        await Meldingen(suite).CreateMeldingAsync(request ?? ValidMelding(), Auth.Bearer(suite.Tokens.For(regio)), Suite.Deadline());
+        await Meldingen(suite).CreateMeldingAsync(request ?? TestMeldingen.Valid(), Auth.Bearer(suite.Tokens.For(regio)), Suite.Deadline());
 
     /// <summary>Polls GetWerkitem through the gateway until triage has opened it; NotFound means not yet.</summary>
     public static Task<Werkitem> WaitForWerkitemAsync(Suite suite, string regio, string meldingId) =>

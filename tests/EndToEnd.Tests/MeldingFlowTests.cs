@@ -3,6 +3,7 @@ using System.Text.Json;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.Triage.V1;
+using Veiligthuis.TestSupport;
 using Xunit;
 
 namespace Veiligthuis.EndToEnd.Tests;
@@ -15,7 +16,7 @@ public sealed class MeldingFlowTests(Suite suite)
     {
         // Tuesday 22:30 UTC is already Wednesday in Amsterdam, and Whit Monday (9 June) falls in the
         // five werkdagen: a term counted from the UTC day or without holidays would differ.
-        var request = Flow.ValidMelding(new DateTimeOffset(2025, 6, 3, 22, 30, 0, TimeSpan.Zero));
+        var request = TestMeldingen.Valid(new DateTimeOffset(2025, 6, 3, 22, 30, 0, TimeSpan.Zero));
 
         var melding = await Flow.CreateMeldingAsync(suite, Flow.Utrecht, request);
         var werkitem = await Flow.WaitForWerkitemAsync(suite, Flow.Utrecht, melding.MeldingId);

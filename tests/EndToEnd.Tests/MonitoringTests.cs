@@ -27,7 +27,7 @@ public sealed class MonitoringTests(Suite suite)
         };
         var before = (await beleid.GetMeldingenTellingAsync(request, token, Suite.Deadline())).Meldingen;
 
-        await Flow.CreateMeldingAsync(suite, Zeeland, Flow.ValidMelding(ontvangenOp));
+        await Flow.CreateMeldingAsync(suite, Zeeland, TestMeldingen.Valid(ontvangenOp));
         var telling = await Eventually.UntilAsync(async () =>
         {
             var current = await beleid.GetMeldingenTellingAsync(request, token, Suite.Deadline(5));

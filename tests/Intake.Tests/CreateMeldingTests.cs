@@ -1,6 +1,5 @@
 using Google.Rpc;
 using Grpc.Core;
-using Npgsql;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
@@ -18,7 +17,7 @@ public sealed class CreateMeldingTests(IntakeApp app)
     [Fact]
     public async Task CreateMelding_Valid_StoresMeldingWithItsOutboxEvent()
     {
-        var request = MeldingBuilder.Valid();
+        var request = TestMeldingen.Valid();
 
         var melding = await _client.CreateMeldingAsync(request, Auth.Bearer(app.Tokens.For(Utrecht)));
 
@@ -27,26 +26,26 @@ public sealed class CreateMeldingTests(IntakeApp app)
         Assert.Equal(MelderGroep.Politie, melding.Melder.Groep);
         var fetched = await _client.GetMeldingAsync(new GetMeldingRequest { MeldingId = melding.MeldingId }, Auth.Bearer(app.Tokens.For(Utrecht)));
         Assert.Equal(melding, fetched);
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM outbox WHERE subject = $1 AND topic = $2", melding.MeldingId, EventTopics.MeldingOntvangen));
+        Assert.Equal(1L, await app.AdminScalarAsync<long>("SELECT count(*) FROM outbox WHERE subject = $1 AND topic = $2", melding.MeldingId, EventTopics.MeldingOntvangen));
     }
 
     [Fact]
     public async Task CreateMelding_SameRequestIdTwice_CreatesOneMeldingAndOneEvent()
     {
-        var request = MeldingBuilder.Valid();
+        var request = TestMeldingen.Valid();
         var token = Auth.Bearer(app.Tokens.For(Utrecht));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _client.CreateMeldingAsync(request, token).ResponseAsync));
 
         Assert.Single(results.Select(m => m.MeldingId).Distinct());
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM melding WHERE request_id = $1", Guid.Parse(request.RequestId)));
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM outbox WHERE subject = $1", results[0].MeldingId));
+        Assert.Equal(1L, await app.AdminScalarAsync<long>("SELECT count(*) FROM melding WHERE request_id = $1", Guid.Parse(request.RequestId)));
+        Assert.Equal(1L, await app.AdminScalarAsync<long>("SELECT count(*) FROM outbox WHERE subject = $1", results[0].MeldingId));
     }
 
     [Fact]
     public async Task CreateMelding_WithoutRequiredFields_ReturnsInvalidArgumentNamingEachFieldAndWritesNothing()
     {
-        var before = await ScalarAsync("SELECT count(*) FROM melding");
+        var before = await app.AdminScalarAsync<long>("SELECT count(*) FROM melding");
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             _client.CreateMeldingAsync(new CreateMeldingRequest(), Auth.Bearer(app.Tokens.For(Utrecht))).ResponseAsync);
@@ -54,13 +53,13 @@ public sealed class CreateMeldingTests(IntakeApp app)
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToHashSet();
         Assert.Equal(["aard", "melder", "ontvangen_op", "request_id"], fields.Order());
-        Assert.Equal(before, await ScalarAsync("SELECT count(*) FROM melding"));
+        Assert.Equal(before, await app.AdminScalarAsync<long>("SELECT count(*) FROM melding"));
     }
 
     [Fact]
     public async Task CreateMelding_WithMalformedFields_NamesEachMalformedField()
     {
-        var request = MeldingBuilder.Valid(DateTimeOffset.UtcNow.AddDays(2));
+        var request = TestMeldingen.Valid(DateTimeOffset.UtcNow.AddDays(2));
         request.RequestId = "not-a-uuid";
         request.Melder.Groep = MelderGroep.Onbekend;
         request.Melder.Rol = MelderRol.Buur;
@@ -83,7 +82,7 @@ public sealed class CreateMeldingTests(IntakeApp app)
     [Fact]
     public async Task GetMelding_OfAnotherRegio_ReturnsNotFound()
     {
-        var melding = await _client.CreateMeldingAsync(MeldingBuilder.Valid(), Auth.Bearer(app.Tokens.For(Utrecht)));
+        var melding = await _client.CreateMeldingAsync(TestMeldingen.Valid(), Auth.Bearer(app.Tokens.For(Utrecht)));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => _client.GetMeldingAsync(
             new GetMeldingRequest { MeldingId = melding.MeldingId }, Auth.Bearer(app.Tokens.For("vt-haaglanden"))).ResponseAsync);
@@ -94,7 +93,7 @@ public sealed class CreateMeldingTests(IntakeApp app)
     [Fact]
     public async Task CreateMelding_WithoutToken_ReturnsUnauthenticated()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateMeldingAsync(MeldingBuilder.Valid()).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateMeldingAsync(TestMeldingen.Valid()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -106,7 +105,7 @@ public sealed class CreateMeldingTests(IntakeApp app)
     {
         var token = kind == "expired" ? app.Tokens.Expired(Utrecht) : TestTokens.WronglySigned(Utrecht);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateMeldingAsync(MeldingBuilder.Valid(), Auth.Bearer(token)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateMeldingAsync(TestMeldingen.Valid(), Auth.Bearer(token)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -115,22 +114,8 @@ public sealed class CreateMeldingTests(IntakeApp app)
     public async Task CreateMelding_WithRoleThatIsNotCasewerk_ReturnsPermissionDenied()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateMeldingAsync(
-            MeldingBuilder.Valid(), Auth.Bearer(app.Tokens.For(Utrecht, Roles.RegisterClient))).ResponseAsync);
+            TestMeldingen.Valid(), Auth.Bearer(app.Tokens.For(Utrecht, Roles.RegisterClient))).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
-    }
-
-    private async Task<long> ScalarAsync(string sql, params object[] parameters)
-    {
-        // As the admin, past row-level security: the tests look at every row.
-        await using var connection = new NpgsqlConnection(await TestInfrastructure.AdminConnectionToAsync(app.ConnectionString));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = p });
-        }
-
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

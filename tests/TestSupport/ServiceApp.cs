@@ -2,6 +2,8 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.BuildingBlocks.Persistence;
 
 namespace Veiligthuis.TestSupport;
@@ -50,6 +52,40 @@ public abstract class ServiceApp<TProgram>(string service) : WebApplicationFacto
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Publishes an event onto this instance's streams, as another service would.</summary>
+    public Task PublishAsync(EventEnvelope envelope) => TestEvents.PublishAsync(RedisConnection, StreamPrefix, envelope);
+
+    /// <summary>One value read as the admin, past row-level security: tests look at every row.</summary>
+    public async Task<T> AdminScalarAsync<T>(string sql, params object[] parameters) =>
+        (T)(await AdminQueryAsync(sql, parameters))[0][0]!;
+
+    /// <summary>Rows read as the admin, past row-level security.</summary>
+    public async Task<List<object?[]>> AdminQueryAsync(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(await TestInfrastructure.AdminConnectionToAsync(ConnectionString));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = p });
+        }
+
+        var rows = new List<object?[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     public GrpcChannel CreateGrpcChannel() =>

@@ -54,7 +54,7 @@ public sealed class BeoordelingTests(TriageApp app)
         Assert.Equal([Veiligheidstaxatie.AcuteOnveiligheid, Veiligheidstaxatie.StructureleOnveiligheid], read.Veiligheidstaxatie);
         Assert.Equal(Motivatie, read.Motivatie);
         Assert.Empty(afgerond.Motivatie);
-        var stored = Assert.Single(await app.QueryAsync(
+        var stored = Assert.Single(await app.AdminQueryAsync(
             "SELECT motivatie, afgerond_door, geclaimd_door FROM werkitem WHERE werkitem_id = $1", Guid.Parse(werkitem.WerkitemId)));
         Assert.Equal(Motivatie, stored[0]);
         Assert.Equal(claimed.GeclaimdDoor, stored[1]);
@@ -237,12 +237,12 @@ public sealed class BeoordelingTests(TriageApp app)
 
     private async Task AssertUnchangedAsync(Werkitem werkitem, WerkitemStatus status, int events)
     {
-        var row = Assert.Single(await app.QueryAsync("SELECT status FROM werkitem WHERE werkitem_id = $1", Guid.Parse(werkitem.WerkitemId)));
+        var row = Assert.Single(await app.AdminQueryAsync("SELECT status FROM werkitem WHERE werkitem_id = $1", Guid.Parse(werkitem.WerkitemId)));
         Assert.Equal((int)status, row[0]);
         Assert.Equal(events, (await OutboxAsync(werkitem.MeldingId)).Count);
     }
 
     private async Task<List<(string Topic, byte[] Payload)>> OutboxAsync(string meldingId) =>
-        [.. (await app.QueryAsync("SELECT topic, payload FROM outbox WHERE subject = $1 ORDER BY seq", meldingId))
+        [.. (await app.AdminQueryAsync("SELECT topic, payload FROM outbox WHERE subject = $1 ORDER BY seq", meldingId))
             .Select(r => ((string)r[0]!, (byte[])r[1]!))];
 }

@@ -37,7 +37,7 @@ public sealed class ClaimTests(TriageApp app)
 
         var read = await _client.GetWerkitemAsync(new GetWerkitemRequest { MeldingId = werkitem.MeldingId }, Auth.Bearer(tokens[0]));
         Assert.Equal(winner.GeclaimdDoor, read.GeclaimdDoor);
-        var row = Assert.Single(await app.QueryAsync("SELECT geclaimd_door FROM werkitem WHERE werkitem_id = $1",
+        var row = Assert.Single(await app.AdminQueryAsync("SELECT geclaimd_door FROM werkitem WHERE werkitem_id = $1",
             Guid.Parse(werkitem.WerkitemId)));
         Assert.Equal(winner.GeclaimdDoor, row[0]);
     }

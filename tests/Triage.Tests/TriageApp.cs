@@ -4,8 +4,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
-using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.TestSupport;
@@ -26,8 +24,6 @@ public class TriageApp() : ServiceApp<Program>("triage"), IAsyncLifetime
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs))));
     }
-
-    public Task PublishAsync(EventEnvelope envelope) => TestEvents.PublishAsync(RedisConnection, StreamPrefix, envelope);
 
     /// <summary>Publishes a MeldingOntvangen per receipt time and waits until triage has opened every werkitem.</summary>
     public async Task<IReadOnlyList<Werkitem>> OpenWerkitemsAsync(string regio, params DateTimeOffset[] ontvangenOp)
@@ -61,33 +57,6 @@ public class TriageApp() : ServiceApp<Program>("triage"), IAsyncLifetime
 
     public async Task<Werkitem> OpenWerkitemAsync(string regio, DateTimeOffset? ontvangenOp = null) =>
         (await OpenWerkitemsAsync(regio, ontvangenOp ?? DateTimeOffset.UtcNow))[0];
-
-    /// <summary>Rows read as the admin, past row-level security.</summary>
-    public async Task<List<object?[]>> QueryAsync(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(await TestInfrastructure.AdminConnectionToAsync(ConnectionString));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = p });
-        }
-
-        var rows = new List<object?[]>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
 }
 
 [CollectionDefinition(nameof(TriageCollection))]

@@ -1,6 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Npgsql;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.TestSupport;
@@ -44,13 +43,13 @@ public sealed class WerkitemTests(TriageApp app)
         await app.PublishAsync(Envelope(meldingId, DateTimeOffset.UtcNow, Utrecht));
         await GetEventuallyAsync(meldingId, Utrecht);
         await Eventually.UntilAsync(
-            async () => await ScalarAsync("SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = ANY($2)",
+            async () => await app.AdminScalarAsync<long>("SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = ANY($2)",
                 MeldingOntvangenHandler.Consumer, new[] { envelope.Id }) == 1, Timeout, "the inbox row");
 
         // Let every delivery be consumed before counting: the pending list of the group drains.
-        await Eventually.UntilAsync(async () => await ScalarAsync(
+        await Eventually.UntilAsync(async () => await app.AdminScalarAsync<long>(
             "SELECT count(*) FROM inbox WHERE consumer = $1", MeldingOntvangenHandler.Consumer) >= 2, Timeout, "both distinct events");
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM werkitem WHERE melding_id = $1", meldingId));
+        Assert.Equal(1L, await app.AdminScalarAsync<long>("SELECT count(*) FROM werkitem WHERE melding_id = $1", meldingId));
     }
 
     [Fact]
@@ -111,17 +110,4 @@ public sealed class WerkitemTests(TriageApp app)
                 return null;
             }
         }, Timeout, $"the werkitem of melding {meldingId}");
-
-    private async Task<long> ScalarAsync(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(await TestInfrastructure.AdminConnectionToAsync(app.ConnectionString));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = p });
-        }
-
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }

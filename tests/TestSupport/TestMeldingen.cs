@@ -2,9 +2,10 @@ using Google.Protobuf.WellKnownTypes;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 
-namespace Veiligthuis.Intake.Tests;
+namespace Veiligthuis.TestSupport;
 
-internal static class MeldingBuilder
+/// <summary>A valid melding request: police, beroepsmatig, partnergeweld witnessed by children.</summary>
+public static class TestMeldingen
 {
     public static CreateMeldingRequest Valid(DateTimeOffset? ontvangenOp = null) => new()
     {
