@@ -9,6 +9,8 @@
 #   6. POST a melding without a token                                          -> 401
 # Exits non-zero on the first failure. VT_GATEWAY_URL overrides http://127.0.0.1:5000.
 set -euo pipefail
+# shellcheck source=tools/infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/infra/lib.sh"
 
 if [[ $# -ne 2 || -z $1 || -z $2 ]]; then
   echo "usage: $0 TOKEN OTHER_TOKEN  (tokens of two different regio's)" >&2
@@ -89,19 +91,9 @@ pretty() {
   echo
 }
 
-uuid() {
-  if [[ -r /proc/sys/kernel/random/uuid ]]; then
-    cat /proc/sys/kernel/random/uuid
-  elif command -v uuidgen >/dev/null 2>&1; then
-    uuidgen | tr 'A-F' 'a-f'
-  else
-    python3 -c 'import uuid; print(uuid.uuid4())'
-  fi
-}
-
 melding_body() {
   printf '{"requestId":"%s","ontvangenOp":"%s","melder":{"groep":"MELDER_GROEP_POLITIE","betrokkenheid":"BETROKKENHEID_BEROEPSMATIG","organisatie":"ORGANISATIE_JUSTITIE"},"aard":["AARD_GEWELD_PARTNERGEWELD"],"vermoedelijkeDuur":"VERMOEDELIJKE_DUUR_LANGDUREND"}' \
-    "$(uuid)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    "$(vt_uuid)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 
 echo "Smoke test against $BASE"
