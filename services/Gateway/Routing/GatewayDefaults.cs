@@ -44,6 +44,7 @@ public static class GatewayDefaults
             System.Diagnostics.Activity.Current?.SetTag("request.id", requestId);
             return next(context);
         });
+        app.UseGrpcWebTranslation();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
