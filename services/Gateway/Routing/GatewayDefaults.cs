@@ -20,6 +20,7 @@ public static class GatewayDefaults
         builder.AddTelemetry("gateway");
         builder.AddVeiligthuisAuthentication();
         builder.AddGatewayCors();
+        builder.AddRequestLimits();
         // Stateless: ready once it serves. gRPC health answers UNKNOWN, not SERVING, without any check.
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Ready]);
         // Only grpc.health.v1 is served here; every other gRPC path belongs to the proxy, so gRPC's
@@ -46,6 +47,7 @@ public static class GatewayDefaults
             return next(context);
         });
         app.UseGatewayCors();
+        app.UseRequestLimits();
         app.UseGrpcWebTranslation();
         app.UseAuthentication();
         app.UseAuthorization();

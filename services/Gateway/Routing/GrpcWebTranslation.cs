@@ -22,11 +22,10 @@ public static class GrpcWebTranslation
     public const string GrpcWebContentType = "application/grpc-web";
     public const string GrpcWebTextContentType = "application/grpc-web-text";
 
-    /// <summary>The most a -text request body may hold; browsers send unary requests only.</summary>
-    public const int MaxTextBodyBytes = 4 * 1024 * 1024;
-
     public static WebApplication UseGrpcWebTranslation(this WebApplication app)
     {
+        // Base64 is 4 characters for every 3 bytes; the decoded body is bounded like any other.
+        var maxTextLength = (RequestLimits.Read(app.Configuration).MaxRequestBodyBytes / 3 * 4) + 4;
         app.Use(async (context, next) =>
         {
             var request = context.Request;
@@ -37,7 +36,7 @@ public static class GrpcWebTranslation
                 return;
             }
 
-            request.Body = await DecodedTextBodyAsync(request.Body, context.RequestAborted);
+            request.Body = await DecodedTextBodyAsync(request.Body, maxTextLength, context.RequestAborted);
             request.ContentLength = request.Body.Length;
             request.ContentType = GrpcWebContentType + contentType[GrpcWebTextContentType.Length..];
             request.Headers.Accept = GrpcWebContentType;
@@ -69,14 +68,14 @@ public static class GrpcWebTranslation
     /// The whole -text body, decoded. It may be several base64 runs one after the other, each with its
     /// own padding (a client flushes per message).
     /// </summary>
-    private static async Task<Stream> DecodedTextBodyAsync(Stream raw, CancellationToken cancellationToken)
+    private static async Task<Stream> DecodedTextBodyAsync(Stream raw, long maxTextLength, CancellationToken cancellationToken)
     {
         var text = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await raw.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            if (text.Length + read > (MaxTextBodyBytes / 3 * 4) + 4)
+            if (text.Length + read > maxTextLength)
             {
                 throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
             }
