@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Grpc.Core;
-using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.TestSupport;
@@ -68,6 +68,23 @@ public sealed class RateLimitTests : IDisposable
         Assert.NotNull(retryInfo);
         Assert.InRange(retryInfo.RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         Assert.NotNull(error.Trailers.GetValue("retry-after"));
+    }
+
+    [Theory]
+    [InlineData(GrpcWebMode.GrpcWeb)]
+    [InlineData(GrpcWebMode.GrpcWebText)]
+    public async Task GrpcWebCallOverTheLimit_IsResourceExhaustedWithRetryInfo(GrpcWebMode mode)
+    {
+        var (first, second) = await ReplicasAsync(permits: 1, window: TimeSpan.FromMinutes(1));
+        var token = Token(first, "vt-utrecht", "browser-" + mode);
+        using var allowed = await GetAsync(first, token);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Meldingen.MeldingenClient(second.CreateGrpcWebChannel(mode))
+            .GetMeldingAsync(new GetMeldingRequest { MeldingId = Guid.NewGuid().ToString() }, Auth.Bearer(token), DateTime.UtcNow.AddSeconds(30))
+            .ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.NotNull(error.GetRpcStatus()?.GetDetail<Google.Rpc.RetryInfo>());
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Gateway.Routing;
 using Yarp.ReverseProxy.Model;
 
 namespace Veiligthuis.Gateway.RateLimiting;
@@ -90,14 +91,9 @@ public static class RateLimitingExtensions
             Details = { Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(seconds)) }) },
         };
 
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        if (GrpcStatusResponse.IsGrpc(context.Request))
         {
-            // A trailers-only gRPC response: the status travels in the headers.
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/grpc";
-            response.Headers["grpc-status"] = ((int)Code.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
-            response.Headers["grpc-message"] = Uri.EscapeDataString(Message);
-            response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
+            GrpcStatusResponse.WriteTrailersOnly(context, status.Code, Message, status.ToByteArray());
             return;
         }
 

@@ -36,7 +36,24 @@ public static class GrpcWebTranslation
                 return;
             }
 
-            request.Body = await DecodedTextBodyAsync(request.Body, maxTextLength, context.RequestAborted);
+            Stream? decoded;
+            try
+            {
+                decoded = await DecodedTextBodyAsync(request.Body, maxTextLength, context.RequestAborted);
+            }
+            catch (FormatException)
+            {
+                GrpcStatusResponse.WriteTrailersOnly(context, GrpcStatusResponse.InvalidArgument, "The gRPC-Web text body is not base64.");
+                return;
+            }
+
+            if (decoded is null)
+            {
+                GrpcStatusResponse.WriteTrailersOnly(context, GrpcStatusResponse.ResourceExhausted, RequestLimits.TooLarge);
+                return;
+            }
+
+            request.Body = decoded;
             request.ContentLength = request.Body.Length;
             request.ContentType = GrpcWebContentType + contentType[GrpcWebTextContentType.Length..];
             request.Headers.Accept = GrpcWebContentType;
@@ -68,7 +85,9 @@ public static class GrpcWebTranslation
     /// The whole -text body, decoded. It may be several base64 runs one after the other, each with its
     /// own padding (a client flushes per message).
     /// </summary>
-    private static async Task<Stream> DecodedTextBodyAsync(Stream raw, long maxTextLength, CancellationToken cancellationToken)
+    /// <returns>The decoded body, or null when the text is longer than <paramref name="maxTextLength"/>.</returns>
+    /// <exception cref="FormatException">The text is not base64.</exception>
+    private static async Task<Stream?> DecodedTextBodyAsync(Stream raw, long maxTextLength, CancellationToken cancellationToken)
     {
         var text = new MemoryStream();
         var buffer = new byte[16 * 1024];
@@ -77,7 +96,7 @@ public static class GrpcWebTranslation
         {
             if (text.Length + read > maxTextLength)
             {
-                throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+                return null;
             }
 
             text.Write(buffer, 0, read);
@@ -87,7 +106,7 @@ public static class GrpcWebTranslation
             .Where(c => !char.IsWhiteSpace(c)).ToArray();
         if (chars.Length % 4 != 0)
         {
-            throw new BadHttpRequestException("The gRPC-Web text body is not base64.");
+            throw new FormatException("The gRPC-Web text body is not base64.");
         }
 
         var decoded = new MemoryStream();
@@ -97,14 +116,7 @@ public static class GrpcWebTranslation
             // A quantum that ends in padding ends a run.
             if (chars[i + 3] == '=' || i + 4 == chars.Length)
             {
-                try
-                {
-                    decoded.Write(Convert.FromBase64CharArray(chars, runStart, i + 4 - runStart));
-                }
-                catch (FormatException e)
-                {
-                    throw new BadHttpRequestException("The gRPC-Web text body is not base64.", e);
-                }
+                decoded.Write(Convert.FromBase64CharArray(chars, runStart, i + 4 - runStart));
 
                 runStart = i + 4;
             }

@@ -19,6 +19,8 @@ public sealed class RequestLimitOptions
 
 public static class RequestLimits
 {
+    public const string TooLarge = "Request too large.";
+
     public static RequestLimitOptions Read(IConfiguration configuration)
     {
         var options = configuration.GetSection(RequestLimitOptions.Section).Get<RequestLimitOptions>() ?? new RequestLimitOptions();
@@ -57,12 +59,9 @@ public static class RequestLimits
         {
             if (context.Request.ContentLength > options.MaxRequestBodyBytes)
             {
-                if (context.Request.ContentType is { } contentType && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+                if (GrpcStatusResponse.IsGrpc(context.Request))
                 {
-                    context.Response.StatusCode = StatusCodes.Status200OK;
-                    context.Response.ContentType = GrpcResponseContentType(contentType);
-                    context.Response.Headers["grpc-status"] = "8";
-                    context.Response.Headers["grpc-message"] = "Request too large";
+                    GrpcStatusResponse.WriteTrailersOnly(context, GrpcStatusResponse.ResourceExhausted, TooLarge);
                     return Task.CompletedTask;
                 }
 
@@ -91,10 +90,4 @@ public static class RequestLimits
         });
         return app;
     }
-
-    /// <summary>A gRPC-Web caller expects its own content type back (the gRPC-Web middleware comes later).</summary>
-    private static string GrpcResponseContentType(string requestContentType) =>
-        requestContentType.StartsWith(GrpcWebTranslation.GrpcWebTextContentType, StringComparison.OrdinalIgnoreCase) ? GrpcWebTranslation.GrpcWebTextContentType
-        : requestContentType.StartsWith(GrpcWebTranslation.GrpcWebContentType, StringComparison.OrdinalIgnoreCase) ? GrpcWebTranslation.GrpcWebContentType
-        : "application/grpc";
 }
