@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Grpc.Core;
 using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.TestSupport;
@@ -136,16 +138,50 @@ public sealed class RateLimitTests : IDisposable
     }
 
     [Fact]
-    public async Task RedisUnreachable_FailsOpen()
+    public async Task RedisUnreachable_FailsOpenWithOneWarningNamingOnlyTheRegio()
     {
         var nothingListens = new GatewayApp().UnusedPort;
         var app = App("gwtest-unreachable:", permits: 1, TimeSpan.FromMinutes(1), $"127.0.0.1:{nothingListens},connectTimeout=200", trusting: null);
+        var logs = new CollectingLoggerProvider();
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
         var token = Token(app, "vt-utrecht", "medewerker-5");
 
         for (var i = 0; i < 3; i++)
         {
-            using var response = await GetAsync(app, token);
+            using var client = logged.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.GetAsync(MeldingPath);
             Assert.NotEqual(HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+
+        var warning = Assert.Single(logs.Messages, m => m.Contains("failing open", StringComparison.Ordinal));
+        Assert.Contains("vt-utrecht", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("medewerker-5", warning, StringComparison.Ordinal);
+    }
+
+    private sealed class CollectingLoggerProvider : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Collector(Messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Collector(System.Collections.Concurrent.ConcurrentQueue<string> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    messages.Enqueue(formatter(state, exception));
+                }
+            }
         }
     }
 

@@ -14,8 +14,11 @@ public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfte
 /// cannot be reached the call is allowed (fail open) and a warning is logged (ADR 0012).
 /// </summary>
 public sealed partial class RedisRateLimiter(
-    IConnectionMultiplexer redis, IOptions<RateLimitOptions> options, ILogger<RedisRateLimiter> logger)
+    IConnectionMultiplexer redis, IOptions<RateLimitOptions> options, TimeProvider time, ILogger<RedisRateLimiter> logger)
 {
+    /// <summary>While Redis is down every call would warn; one warning per interval says enough.</summary>
+    private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
+
     // KEYS[1] counter; ARGV[1] window in ms. Returns { count, milliseconds left in the window }.
     private static readonly LuaScript FixedWindow = LuaScript.Prepare(
         """
@@ -29,12 +32,13 @@ public sealed partial class RedisRateLimiter(
         """);
 
     private readonly RateLimitOptions _options = options.Value;
+    private long _nextWarningTimestamp = long.MinValue;
 
     public async Task<RateLimitDecision> AcquireAsync(string caller, string regio)
     {
         if (!redis.IsConnected)
         {
-            LogRedisUnavailable(logger, regio, null);
+            WarnFailingOpen(regio, null);
             return new RateLimitDecision(true, TimeSpan.Zero);
         }
 
@@ -53,7 +57,7 @@ public sealed partial class RedisRateLimiter(
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            LogRedisUnavailable(logger, regio, e);
+            WarnFailingOpen(regio, e);
             return new RateLimitDecision(true, TimeSpan.Zero);
         }
     }
@@ -62,7 +66,18 @@ public sealed partial class RedisRateLimiter(
     private string Key(string caller, string regio) =>
         _options.KeyPrefix + regio + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(caller)), 0, 16);
 
+    private void WarnFailingOpen(string regio, Exception? exception)
+    {
+        var now = time.GetTimestamp();
+        var next = Interlocked.Read(ref _nextWarningTimestamp);
+        var interval = (long)(WarningInterval.TotalSeconds * time.TimestampFrequency);
+        if (now >= next && Interlocked.CompareExchange(ref _nextWarningTimestamp, now + interval, next) == next)
+        {
+            LogRedisUnavailable(logger, regio, exception);
+        }
+    }
+
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning,
-        Message = "Rate limit not applied for a caller of regio {Regio}: Redis is unreachable (failing open).")]
+        Message = "Rate limit not applied for a caller of regio {Regio}: Redis is unreachable (failing open; this warning repeats at most every 30 s).")]
     private static partial void LogRedisUnavailable(ILogger logger, string regio, Exception? exception);
 }
