@@ -54,6 +54,8 @@ public static class GrpcWebTranslation
             }
 
             request.Body = decoded;
+            // Read already and bounded above: YARP may lift the limit (as it does for gRPC) without a warning.
+            context.Features.Set<IHttpMaxRequestBodySizeFeature>(new BufferedBodySize());
             request.ContentLength = request.Body.Length;
             request.ContentType = GrpcWebContentType + contentType[GrpcWebTextContentType.Length..];
             request.Headers.Accept = GrpcWebContentType;
@@ -124,6 +126,13 @@ public static class GrpcWebTranslation
 
         decoded.Position = 0;
         return decoded;
+    }
+
+    private sealed class BufferedBodySize : IHttpMaxRequestBodySizeFeature
+    {
+        public bool IsReadOnly => false;
+
+        public long? MaxRequestBodySize { get; set; }
     }
 
     /// <summary>
