@@ -137,6 +137,11 @@ public sealed class Suite : IAsyncLifetime
                 };
                 if (host == GatewayName)
                 {
+                    // The distributed rate limit runs on the shared Redis, generous enough for every test.
+                    settings["ConnectionStrings:redis"] = redis;
+                    settings["Gateway:RateLimit:PermitsPerWindow"] = "1000";
+                    settings["Gateway:RateLimit:Window"] = "00:01:00";
+                    settings["Gateway:RateLimit:KeyPrefix"] = StreamPrefix + "ratelimit:";
                     foreach (var backend in Backends)
                     {
                         settings[$"Services:{backend}:Grpc"] = $"http://127.0.0.1:{addresses[backend].Grpc}";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Veiligthuis.TestSupport;
@@ -35,6 +36,14 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
 
     public GrpcChannel CreateGrpcChannel() =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    /// <summary>A browser's channel: gRPC-Web (binary or base64 text) over HTTP/1.1.</summary>
+    public GrpcChannel CreateGrpcWebChannel(GrpcWebMode mode) =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = new GrpcWebHandler(mode, Server.CreateHandler()),
+            HttpVersion = HttpVersion.Version11,
+        });
 
     private static int FreeLoopbackPort()
     {

@@ -35,6 +35,20 @@ public sealed class GatewayConfigurationTests
         Assert.Contains("Services:wachtrij:Http", Innermost<InvalidOperationException>(error)?.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Gateway:RateLimit:PermitsPerWindow", "10", "ConnectionStrings:redis")]
+    [InlineData("Gateway:MaxRequestBodyBytes", "0", "Gateway:MaxRequestBodyBytes")]
+    [InlineData("Gateway:RestTimeout", "00:00:00", "Gateway:RestTimeout")]
+    public void Start_WithInvalidLimit_FailsNamingTheSetting(string key, string value, string named)
+    {
+        using var app = new GatewayApp();
+        app.Settings[key] = value;
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(named, Innermost<InvalidOperationException>(error)?.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Start_WithValidBackends_Succeeds()
     {

@@ -19,6 +19,8 @@ public static class GatewayDefaults
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddTelemetry("gateway");
         builder.AddVeiligthuisAuthentication();
+        builder.AddGatewayCors();
+        builder.AddRequestLimits();
         // Stateless: ready once it serves. gRPC health answers UNKNOWN, not SERVING, without any check.
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Ready]);
         // Only grpc.health.v1 is served here; every other gRPC path belongs to the proxy, so gRPC's
@@ -44,6 +46,9 @@ public static class GatewayDefaults
             System.Diagnostics.Activity.Current?.SetTag("request.id", requestId);
             return next(context);
         });
+        app.UseGatewayCors();
+        app.UseRequestLimits();
+        app.UseGrpcWebTranslation();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

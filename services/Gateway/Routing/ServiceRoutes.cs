@@ -18,6 +18,7 @@ public static class ServiceRoutes
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
     {
         var backends = ReadBackends(builder.Configuration);
+        var restTimeout = RequestLimits.Read(builder.Configuration).RestTimeout;
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
         foreach (var backend in backends)
@@ -35,6 +36,8 @@ public static class ServiceRoutes
                 ClusterId = backend.Name + "-http",
                 AuthorizationPolicy = AuthenticatedPolicy,
                 Match = new RouteMatch { Path = $"/api/v1/{backend.Name}/{{**rest}}" },
+                // REST calls are unary: bounded as a whole (504 when it passes), unlike gRPC streams.
+                Timeout = restTimeout,
             });
             clusters.Add(Cluster(backend.Name + "-grpc", backend.Grpc, new Version(2, 0), TimeSpan.FromMinutes(10)));
             clusters.Add(Cluster(backend.Name + "-http", backend.Http, new Version(1, 1), TimeSpan.FromSeconds(100)));
