@@ -18,7 +18,7 @@ public sealed class GrpcWebTests(Suite suite)
     public async Task CreateMelding_OverGrpcWebWithToken_CreatesIt(GrpcWebMode mode)
     {
         using var channel = GrpcWebChannel(mode);
-        var request = Flow.ValidMelding();
+        var request = TestMeldingen.Valid();
 
         var melding = await new Meldingen.MeldingenClient(channel).CreateMeldingAsync(
             request, Auth.Bearer(suite.Tokens.For(Flow.Utrecht)), Suite.Deadline());
@@ -34,7 +34,7 @@ public sealed class GrpcWebTests(Suite suite)
         using var channel = GrpcWebChannel(mode);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => new Meldingen.MeldingenClient(channel).CreateMeldingAsync(
-            Flow.ValidMelding(), deadline: Suite.Deadline()).ResponseAsync);
+            TestMeldingen.Valid(), deadline: Suite.Deadline()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -58,7 +58,7 @@ public sealed class GrpcWebTests(Suite suite)
     [Fact]
     public async Task CreateMelding_OverGrpcWebTextInPaddedRuns_IsDecodedAndAnsweredInBase64()
     {
-        var message = Flow.ValidMelding().ToByteArray();
+        var message = TestMeldingen.Valid().ToByteArray();
         var frame = new byte[5 + message.Length];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
         message.CopyTo(frame, 5);
