@@ -94,9 +94,12 @@ public sealed class CreateAdviesTests(IntakeApp app)
         { "non-ascii digits in gemeente", "gemeente" },
         { "future startdatum", "startdatum" },
         { "missing startdatum", "startdatum" },
+        { "startdatum before 2019", "startdatum" },
+        { "invalid calendar startdatum", "startdatum" },
         { "einddatum before startdatum", "einddatum" },
         { "future einddatum", "einddatum" },
         { "professional without functie", "adviesvrager.functie" },
+        { "unknown functie code", "adviesvrager.functie" },
         { "professional without organisatie", "adviesvrager.organisatie" },
         { "non-professional with organisatie", "adviesvrager.organisatie" },
         { "non-professional without rol", "adviesvrager.rol" },
@@ -125,9 +128,12 @@ public sealed class CreateAdviesTests(IntakeApp app)
             case "non-ascii digits in gemeente": request.Gemeente = "GM\u0660\u0663\u0666\u0663"; break;
             case "future startdatum": request.Startdatum = TestAdviezen.ToDate(today.AddDays(2)); break;
             case "missing startdatum": request.Startdatum = null; break;
+            case "startdatum before 2019": request.Startdatum = TestAdviezen.ToDate(new DateOnly(2018, 12, 31)); break;
+            case "invalid calendar startdatum": request.Startdatum = new Google.Type.Date { Year = 2023, Month = 2, Day = 29 }; break;
             case "einddatum before startdatum": request.Einddatum = TestAdviezen.ToDate(TestAdviezen.Yesterday.AddDays(-1)); break;
             case "future einddatum": request.Einddatum = TestAdviezen.ToDate(today.AddDays(2)); break;
             case "professional without functie": request.Adviesvrager.Functie = Functie.Onbekend; break;
+            case "unknown functie code": request.Adviesvrager.Functie = (Functie)99; break;
             case "professional without organisatie": request.Adviesvrager.Organisatie = Organisatie.Onbekend; break;
             case "non-professional with organisatie": request.Adviesvrager.Organisatie = Organisatie.Onderwijs; break;
             case "non-professional without rol": request.Adviesvrager.Rol = MelderRol.Onbekend; break;
