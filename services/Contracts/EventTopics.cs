@@ -5,6 +5,8 @@ public static class EventTopics
 {
     public const string MeldingOntvangen = "intake.melding-ontvangen.v1";
 
+    public const string AdviesGeregistreerd = "intake.advies-geregistreerd.v1";
+
     public const string AcuteCheckVastgelegd = "triage.acute-check-vastgelegd.v1";
 
     public const string VeiligheidsbeoordelingAfgerond = "triage.veiligheidsbeoordeling-afgerond.v1";

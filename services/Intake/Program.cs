@@ -1,6 +1,7 @@
 using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.Intake.Adviezen;
 using Veiligthuis.Intake.Meldingen;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,10 +9,12 @@ builder.AddServiceDefaults("intake");
 builder.AddPostgres("intake", typeof(Program).Assembly);
 builder.AddEventing();
 builder.AddMeldingen();
+builder.AddAdviezen();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<MeldingenService>();
+app.MapGrpcService<AdviezenService>();
 app.MapEventSubscriptions();
 app.Run();
 
