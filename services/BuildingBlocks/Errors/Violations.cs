@@ -26,6 +26,24 @@ public sealed class Violations
         return this;
     }
 
+    /// <summary>
+    /// A repeated code-list field: at most <paramref name="max"/> codes, each known and not the
+    /// <c>*_ONBEKEND</c> zero value, none repeated; at least one when <paramref name="required"/>.
+    /// </summary>
+    public Violations CheckCodes<T>(IReadOnlyCollection<T> codes, string field, int max, bool required)
+        where T : struct, System.Enum
+    {
+        if (required && codes.Count == 0)
+        {
+            return Add(field, "At least one code is required.");
+        }
+
+        Check(codes.Count <= max, field, $"At most {max} codes.");
+        Check(codes.All(c => System.Enum.IsDefined(c) && Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture) != 0),
+            field, "Every code must be known and not ONBEKEND.");
+        return Check(codes.Distinct().Count() == codes.Count, field, "Codes must not repeat.");
+    }
+
     public Violations Add(string field, string description)
     {
         _badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });

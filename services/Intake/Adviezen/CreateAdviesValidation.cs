@@ -53,8 +53,8 @@ public static partial class CreateAdviesValidation
             violations.Check(GemeenteCode().IsMatch(request.Gemeente), "gemeente", "Must be a CBS gemeentecode such as GM0363.");
         }
 
-        ValidateCodes(request.Aard, "aard", MaxAard, required: true, violations);
-        ValidateCodes(request.AanvullendeInformatie, "aanvullende_informatie", MaxAanvullendeInformatie, required: false, violations);
+        violations.CheckCodes(request.Aard, "aard", MaxAard, required: true);
+        violations.CheckCodes(request.AanvullendeInformatie, "aanvullende_informatie", MaxAanvullendeInformatie, required: false);
         violations.Check(Enum.IsDefined(request.VermoedelijkeDuur), "vermoedelijke_duur", "Unknown code.");
         ValidateAdviesvrager(request.Adviesvrager, violations);
 
@@ -91,21 +91,6 @@ public static partial class CreateAdviesValidation
                 violations.Add("adviesvrager.betrokkenheid", "Required: BEROEPSMATIG or NIET_BEROEPSMATIG.");
                 break;
         }
-    }
-
-    private static void ValidateCodes<T>(IReadOnlyCollection<T> codes, string field, int max, bool required, Violations violations)
-        where T : struct, Enum
-    {
-        if (required && codes.Count == 0)
-        {
-            violations.Add(field, "At least one code is required.");
-            return;
-        }
-
-        violations.Check(codes.Count <= max, field, $"At most {max} codes.");
-        violations.Check(codes.All(c => Enum.IsDefined(c) && Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture) != 0),
-            field, "Every code must be known and not ONBEKEND.");
-        violations.Check(codes.Distinct().Count() == codes.Count, field, "Codes must not repeat.");
     }
 
     // [0-9], not \d: \d also matches non-ASCII digits.

@@ -43,9 +43,9 @@ public static class CreateMeldingValidation
         }
 
         ValidateMelder(request.Melder, violations);
-        ValidateCodes(request.Aard, "aard", MaxAard, required: true, violations);
+        violations.CheckCodes(request.Aard, "aard", MaxAard, required: true);
         violations.Check(System.Enum.IsDefined(request.VermoedelijkeDuur), "vermoedelijke_duur", "Unknown code.");
-        ValidateCodes(request.AanvullendeInformatie, "aanvullende_informatie", MaxAanvullendeInformatie, required: false, violations);
+        violations.CheckCodes(request.AanvullendeInformatie, "aanvullende_informatie", MaxAanvullendeInformatie, required: false);
 
         violations.ThrowIfAny();
         return (requestId, ontvangenOp);
@@ -72,21 +72,6 @@ public static class CreateMeldingValidation
             "melder.rol", "Only for a niet-beroepsmatige melder.");
         violations.Check(melder.Groep != MelderGroep.NietProfessional || melder.Betrokkenheid != Betrokkenheid.Beroepsmatig,
             "melder.betrokkenheid", "A niet-professional melder is not beroepsmatig betrokken.");
-    }
-
-    private static void ValidateCodes<T>(IReadOnlyCollection<T> codes, string field, int max, bool required, Violations violations)
-        where T : struct, System.Enum
-    {
-        if (required && codes.Count == 0)
-        {
-            violations.Add(field, "At least one code is required.");
-            return;
-        }
-
-        violations.Check(codes.Count <= max, field, $"At most {max} codes.");
-        violations.Check(codes.All(c => System.Enum.IsDefined(c) && Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture) != 0),
-            field, "Every code must be known and not ONBEKEND.");
-        violations.Check(codes.Distinct().Count() == codes.Count, field, "Codes must not repeat.");
     }
 
     private static bool IsValidTimestamp(Timestamp timestamp) =>
