@@ -207,9 +207,11 @@ public sealed class RegisterTests(RegisterApp app)
         Assert.DoesNotContain(violations, v => v.Description.Contains(wrong, StringComparison.Ordinal));
         Assert.DoesNotContain(wrong, error.Status.Detail, StringComparison.Ordinal);
 
+        var zoeker = Token(Utrecht);
         var zoek = await Assert.ThrowsAsync<RpcException>(() => _client.ZoekBetrokkenheidAsync(
-            new ZoekBetrokkenheidRequest { Bsn = "12345678" }, Auth.Bearer(Token(Utrecht))).ResponseAsync);
+            new ZoekBetrokkenheidRequest { Bsn = "12345678" }, Auth.Bearer(zoeker)).ResponseAsync);
         Assert.Equal(["bsn", "doel"], zoek.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).Order());
+        Assert.Equal(1L, await CountAsync(zoeker, Handeling.Zoekvraag, Uitkomst.Geweigerd));
     }
 
     [Fact]

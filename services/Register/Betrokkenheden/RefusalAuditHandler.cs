@@ -25,7 +25,7 @@ public sealed class RefusalAuditHandler : IAuthorizationMiddlewareResultHandler
             var handler = context.RequestServices.GetRequiredService<RegisterHandler>();
             var rol = string.Join(",", Roles.All.Where(context.User.IsInRole));
             await handler.LogRefusalAsync(new Caller(tenant.Actor, regio, rol.Length == 0 ? "geen" : rol), HandelingOf(grpc.Method.Name),
-                context.RequestAborted);
+                Doel.Onbekend, context.RequestAborted);
         }
 
         await _default.HandleAsync(next, context, policy, authorizeResult);

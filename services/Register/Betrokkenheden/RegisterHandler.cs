@@ -26,13 +26,17 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         if (await RegisterStore.TryInsertBetrokkenheidAsync(uow, betrokkenheidId, command.RequestId, command.CasusReferentie,
                 command.Startdatum, now, caller.Wie, ct))
         {
-            persoonIds = [];
-            for (var i = 0; i < command.Bsns.Count; i++)
+            // Persons are written in hash order, so concurrent registrations sharing persons lock
+            // their rows in the same order and cannot deadlock; the answer keeps the request's order.
+            var ids = new Guid[command.Bsns.Count];
+            foreach (var (bsn, i) in command.Bsns.Select((b, i) => (b, i))
+                         .OrderBy(p => hasher.Current(p.b), ByteArrayComparer.Instance))
             {
-                var persoonId = await FindOrAddPersoonAsync(uow, command.Bsns[i], now, ct);
-                await RegisterStore.InsertBetrokkenheidPersoonAsync(uow, betrokkenheidId, persoonId, i, ct);
-                persoonIds.Add(persoonId);
+                ids[i] = await FindOrAddPersoonAsync(uow, bsn, now, ct);
+                await RegisterStore.InsertBetrokkenheidPersoonAsync(uow, betrokkenheidId, ids[i], i, ct);
             }
+
+            persoonIds = [.. ids];
         }
         else
         {
@@ -136,10 +140,10 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
     }
 
     /// <summary>Writes one entry in its own transaction: for calls refused before they reach a use case.</summary>
-    public async Task LogRefusalAsync(Caller caller, Handeling handeling, CancellationToken ct)
+    public async Task LogRefusalAsync(Caller caller, Handeling handeling, Doel doel, CancellationToken ct)
     {
         await using var uow = await database.BeginAsync(caller.Regio, ct);
-        await LogAsync(uow, caller, PostgresTime.Truncate(clock.GetUtcNow()), handeling, Doel.Onbekend, Uitkomst.Geweigerd,
+        await LogAsync(uow, caller, PostgresTime.Truncate(clock.GetUtcNow()), handeling, doel, Uitkomst.Geweigerd,
             null, null, caller.Regio, ct);
         await uow.CommitAsync(ct);
     }
@@ -176,4 +180,11 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ending betrokkenheid {BetrokkenheidId} refused for regio {Regio}")]
     private static partial void LogGeweigerd(ILogger logger, Guid betrokkenheidId, string regio);
+}
+
+internal sealed class ByteArrayComparer : IComparer<byte[]>
+{
+    public static readonly ByteArrayComparer Instance = new();
+
+    public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
 }

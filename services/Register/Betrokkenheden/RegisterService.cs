@@ -17,7 +17,8 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
     public override async Task<RegistreerBetrokkenheidResponse> RegistreerBetrokkenheid(RegistreerBetrokkenheidRequest request,
         ServerCallContext context)
     {
-        var command = RegisterValidation.Validate(request, Today());
+        var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
+            Doel.Registratie, context);
         var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, context.CancellationToken);
         return new RegistreerBetrokkenheidResponse
         {
@@ -35,7 +36,8 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
 
     public override async Task<ZoekBetrokkenheidResponse> ZoekBetrokkenheid(ZoekBetrokkenheidRequest request, ServerCallContext context)
     {
-        var bsn = RegisterValidation.ValidateZoek(request);
+        var bsn = await ValidatedAsync(() => RegisterValidation.ValidateZoek(request), Handeling.Zoekvraag,
+            System.Enum.IsDefined(request.Doel) ? request.Doel : Doel.Onbekend, context);
         var bekendIn = await handler.ZoekAsync(Caller(), bsn, request.Doel, context.CancellationToken);
         return new ZoekBetrokkenheidResponse { Bekend = bekendIn.Count > 0, BekendIn = { bekendIn.Select(ToProto) } };
     }
@@ -43,7 +45,8 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
     public override async Task<BeeindigBetrokkenheidResponse> BeeindigBetrokkenheid(BeeindigBetrokkenheidRequest request,
         ServerCallContext context)
     {
-        var (betrokkenheidId, einddatum) = RegisterValidation.ValidateBeeindig(request, Today());
+        var (betrokkenheidId, einddatum) = await ValidatedAsync(() => RegisterValidation.ValidateBeeindig(request, Today()),
+            Handeling.Beeindiging, Doel.Registratie, context);
         await handler.BeeindigAsync(Caller(), betrokkenheidId, einddatum, context.CancellationToken);
         return new BeeindigBetrokkenheidResponse { BetrokkenheidId = betrokkenheidId.ToString(), Einddatum = einddatum.ToProtoDate() };
     }
@@ -80,6 +83,20 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
         }
 
         return response;
+    }
+
+    /// <summary>Runs a validation; an invalid request is a refused call and is logged as one.</summary>
+    private async Task<T> ValidatedAsync<T>(Func<T> validate, Handeling handeling, Doel doel, ServerCallContext context)
+    {
+        try
+        {
+            return validate();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            await handler.LogRefusalAsync(Caller(), handeling, doel, context.CancellationToken);
+            throw;
+        }
     }
 
     private Caller Caller() => new(tenant.Actor, tenant.TenantId, Roles.RegisterClient);
