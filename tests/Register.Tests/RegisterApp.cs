@@ -32,3 +32,13 @@ public sealed class RotatedRegisterApp(string connectionString) : ServiceApp<Pro
 
 [CollectionDefinition(nameof(RegisterCollection))]
 public sealed class RegisterCollection : ICollectionFixture<RegisterApp>;
+
+/// <summary>The register with a key too short to be safe.</summary>
+public sealed class WeakKeyRegisterApp() : ServiceApp<Program>("register"), IAsyncLifetime
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Register:BsnHmacKeys:0:Id", "zwak"),
+        new("Register:BsnHmacKeys:0:Key", Convert.ToBase64String(new byte[16])),
+    ];
+}
