@@ -196,14 +196,14 @@ public sealed class RegisterTests(RegisterApp app)
         var valid = Bsn();
         var wrong = valid[..8] + (char)('0' + ((valid[8] - '0' + 1) % 10));
         var request = Registratie(wrong, valid, valid);
-        request.Personen.Add(new PersoonIdentiteit { Achternaam = "Zonder" });
+        request.Personen.Add(new PersoonIdentiteit { Achternaam = new string('x', 201) });
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             _client.RegistreerBetrokkenheidAsync(request, Auth.Bearer(Token(Utrecht))).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations;
-        Assert.Equal(["personen[0].bsn", "personen[2].bsn", "personen[3].bsn"], violations.Select(v => v.Field).Order());
+        Assert.Equal(["personen[0].bsn", "personen[2].bsn", "personen[3]", "personen[3].bsn"], violations.Select(v => v.Field).Order());
         Assert.DoesNotContain(violations, v => v.Description.Contains(wrong, StringComparison.Ordinal));
         Assert.DoesNotContain(wrong, error.Status.Detail, StringComparison.Ordinal);
 

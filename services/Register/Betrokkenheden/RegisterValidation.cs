@@ -10,6 +10,7 @@ public static class RegisterValidation
 {
     public const int MaxCasusReferentie = 64;
     public const int MaxPersonen = 20;
+    public const int MaxNaam = 200;
 
     // The register is filled with meldingen from January 2019 on (domain.md §1.8).
     private const int EarliestYear = 2019;
@@ -37,8 +38,13 @@ public static class RegisterValidation
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < request.Personen.Count && i < MaxPersonen; i++)
         {
+            var persoon = request.Personen[i];
+
+            // Names are not used (nor stored) in this version, but every string has a limit.
+            violations.Check(persoon.Voornamen.Length <= MaxNaam && persoon.Tussenvoegsel.Length <= MaxNaam &&
+                persoon.Achternaam.Length <= MaxNaam, $"personen[{i}]", $"Name fields have at most {MaxNaam} characters.");
             var field = $"personen[{i}].bsn";
-            var bsn = Bsn.Normalise(request.Personen[i].Bsn);
+            var bsn = Bsn.Normalise(persoon.Bsn);
             if (bsn.Length == 0)
             {
                 violations.Add(field, "Required in this version of the register.");
