@@ -160,6 +160,15 @@ fi
 SIGNING_KEY=$(<"$KEY_FILE")
 [[ -n $SIGNING_KEY ]] || die "$KEY_FILE is empty"
 
+# The register's BSN HMAC key (ADR 0013), generated once and kept beside the signing key so the
+# hashes in the local database keep matching across runs.
+BSN_KEY_FILE=$KEY_FILE.bsn-hmac
+if [[ ! -s $BSN_KEY_FILE ]]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$BSN_KEY_FILE")
+  say "Generated development BSN HMAC key $BSN_KEY_FILE"
+fi
+BSN_HMAC_KEY=$(<"$BSN_KEY_FILE")
+
 # 4. Build once.
 mkdir -p "$LOG_DIR"
 if ((BUILD)); then
@@ -195,6 +204,9 @@ start_service() {
     done
   else
     env+=("ConnectionStrings__${svc}=${CONN[$svc]}")
+  fi
+  if [[ $svc == register ]]; then
+    env+=(Register__BsnHmacKeys__0__Id=local "Register__BsnHmacKeys__0__Key=$BSN_HMAC_KEY")
   fi
   (cd "$dir" && exec env "${env[@]}" dotnet "$dll") </dev/null >"$LOG_DIR/$svc.log" 2>&1 &
   PIDS[$svc]=$!

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Veiligthuis.Register.Betrokkenheden;
+
+public sealed class RegisterOptions
+{
+    public const string Section = "Register";
+
+    /// <summary>HMAC keys for BSNs; the first is current, the others are still tried so keys can rotate.</summary>
+    public IList<BsnHmacKey> BsnHmacKeys { get; } = [];
+
+    public const int MinimumKeyBytes = 32;
+
+    public bool IsValid() =>
+        BsnHmacKeys.Count > 0 &&
+        BsnHmacKeys.Select(k => k.Id).Distinct(StringComparer.Ordinal).Count() == BsnHmacKeys.Count &&
+        BsnHmacKeys.All(k => !string.IsNullOrWhiteSpace(k.Id) && DecodedLength(k.Key) >= MinimumKeyBytes);
+
+    private static int DecodedLength(string key)
+    {
+        var buffer = new byte[key.Length];
+        return Convert.TryFromBase64String(key, buffer, out var written) ? written : 0;
+    }
+}
+
+public sealed class BsnHmacKey
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>Base64, at least 32 bytes; from a secret, never from a checked-in file outside development.</summary>
+    public string Key { get; set; } = "";
+}
+
+/// <summary>
+/// Turns a BSN into the keyed hash the register stores; the BSN itself is never stored or logged.
+/// </summary>
+public sealed class BsnHasher(IOptions<RegisterOptions> options)
+{
+    private readonly (string Id, byte[] Key)[] _keys =
+        [.. options.Value.BsnHmacKeys.Select(k => (k.Id, Convert.FromBase64String(k.Key)))];
+
+    public string CurrentKeyId => _keys[0].Id;
+
+    public byte[] Current(string bsn) => Hash(_keys[0].Key, bsn);
+
+    /// <summary>The hash under every configured key, current first: a lookup matches rows of any key.</summary>
+    public byte[][] All(string bsn) => [.. _keys.Select(k => Hash(k.Key, bsn))];
+
+    private static byte[] Hash(byte[] key, string bsn) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(bsn));
+}
+
+/// <summary>The burgerservicenummer check (elfproef).</summary>
+public static class Bsn
+{
+    public static string Normalise(string value) => value.Trim();
+
+    /// <summary>Nine digits whose weighted sum (9..2, and -1 for the last digit) is divisible by 11.</summary>
+    public static bool IsValid(string value)
+    {
+        if (value.Length != 9 || !value.All(char.IsAsciiDigit) || value == "000000000")
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            sum += (value[i] - '0') * (9 - i);
+        }
+
+        sum -= value[8] - '0';
+        return sum % 11 == 0;
+    }
+}

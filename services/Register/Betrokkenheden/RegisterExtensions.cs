@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Veiligthuis.Register.Betrokkenheden;
+
+public static class RegisterExtensions
+{
+    public static WebApplicationBuilder AddRegister(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RegisterOptions>()
+            .Bind(builder.Configuration.GetSection(RegisterOptions.Section))
+            .Validate(o => o.IsValid(),
+                "Register:BsnHmacKeys needs at least one key, each with a unique Id and a base64 Key of at least 32 bytes.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<BsnHasher>();
+        builder.Services.AddScoped<RegisterHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalAuditHandler>();
+        return builder;
+    }
+}

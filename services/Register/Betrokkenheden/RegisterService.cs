@@ -1,0 +1,111 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Common.V1;
+using Veiligthuis.Register.V1;
+
+namespace Veiligthuis.Register.Betrokkenheden;
+
+[Authorize(Policy = Policies.RegisterClient)]
+public sealed class RegisterService(RegisterHandler handler, TenantContext tenant, TimeProvider clock) : V1.Register.RegisterBase
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 500;
+
+    public override async Task<RegistreerBetrokkenheidResponse> RegistreerBetrokkenheid(RegistreerBetrokkenheidRequest request,
+        ServerCallContext context)
+    {
+        var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
+            Doel.Registratie, context);
+        var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, context.CancellationToken);
+        return new RegistreerBetrokkenheidResponse
+        {
+            BetrokkenheidId = betrokkenheidId.ToString(),
+            Personen =
+            {
+                personen.Select(p => new GeregistreerdePersoon
+                {
+                    PersoonId = p.PersoonId.ToString(),
+                    EldersBekend = { p.EldersBekend.Select(ToProto) },
+                }),
+            },
+        };
+    }
+
+    public override async Task<ZoekBetrokkenheidResponse> ZoekBetrokkenheid(ZoekBetrokkenheidRequest request, ServerCallContext context)
+    {
+        var bsn = await ValidatedAsync(() => RegisterValidation.ValidateZoek(request), Handeling.Zoekvraag,
+            System.Enum.IsDefined(request.Doel) ? request.Doel : Doel.Onbekend, context);
+        var bekendIn = await handler.ZoekAsync(Caller(), bsn, request.Doel, context.CancellationToken);
+        return new ZoekBetrokkenheidResponse { Bekend = bekendIn.Count > 0, BekendIn = { bekendIn.Select(ToProto) } };
+    }
+
+    public override async Task<BeeindigBetrokkenheidResponse> BeeindigBetrokkenheid(BeeindigBetrokkenheidRequest request,
+        ServerCallContext context)
+    {
+        var (betrokkenheidId, einddatum) = await ValidatedAsync(() => RegisterValidation.ValidateBeeindig(request, Today()),
+            Handeling.Beeindiging, Doel.Registratie, context);
+        await handler.BeeindigAsync(Caller(), betrokkenheidId, einddatum, context.CancellationToken);
+        return new BeeindigBetrokkenheidResponse { BetrokkenheidId = betrokkenheidId.ToString(), Einddatum = einddatum.ToProtoDate() };
+    }
+
+    public override async Task<GetToegangslogResponse> GetToegangslog(GetToegangslogRequest request, ServerCallContext context)
+    {
+        var page = request.Page ?? new PageRequest();
+        var violations = new Violations();
+        violations.Check(page.PageSize is >= 0 and <= MaxPageSize, "page.page_size", $"Between 0 and {MaxPageSize}.");
+        var beforeSeq = long.MaxValue;
+        violations.Check(page.PageToken.Length == 0 ||
+            (long.TryParse(page.PageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out beforeSeq) && beforeSeq > 0), "page.page_token", "Not a token of this list.");
+        violations.ThrowIfAny();
+
+        var size = page.PageSize == 0 ? DefaultPageSize : page.PageSize;
+        var regels = await handler.ToegangslogAsync(Caller(), beforeSeq, size + 1, context.CancellationToken);
+        var response = new GetToegangslogResponse { Page = new PageResponse() };
+        response.Regels.AddRange(regels.Take(size).Select(r => new ToegangslogRegel
+        {
+            Wanneer = Timestamp.FromDateTimeOffset(r.Wanneer),
+            Wie = r.Wie,
+            Regio = Regios.FromTenantId(r.Regio),
+            Rol = r.Rol,
+            Handeling = r.Handeling,
+            Doel = r.Doel,
+            Uitkomst = r.Uitkomst,
+            PersoonId = r.PersoonId?.ToString() ?? "",
+            BetrokkenheidId = r.BetrokkenheidId?.ToString() ?? "",
+        }));
+        if (regels.Count > size)
+        {
+            response.Page.NextPageToken = regels[size - 1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return response;
+    }
+
+    /// <summary>Runs a validation; an invalid request is a refused call and is logged as one.</summary>
+    private async Task<T> ValidatedAsync<T>(Func<T> validate, Handeling handeling, Doel doel, ServerCallContext context)
+    {
+        try
+        {
+            return validate();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            await handler.LogRefusalAsync(Caller(), handeling, doel, context.CancellationToken);
+            throw;
+        }
+    }
+
+    private Caller Caller() => new(tenant.Actor, tenant.TenantId, Roles.RegisterClient);
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private static BekendIn ToProto(BekendInRecord b)
+    {
+        var regio = Regios.FromTenantId(b.Regio);
+        return new BekendIn { Regio = regio, Sinds = b.Sinds.ToProtoDate(), Open = b.Open, Contactpunt = Contactpunten.For(regio) };
+    }
+}
