@@ -13,7 +13,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     // Inherited settings that would compete with the ones given here (a developer's shell may set them).
     private static readonly string[] ClearedPrefixes =
-        ["ASPNETCORE_", "DOTNET_ENVIRONMENT", "DOTNET_URLS", "ConnectionStrings__", "Services__", "Kestrel__", "Auth__", "Eventing__", "Outbox__"];
+        ["ASPNETCORE_", "DOTNET_ENVIRONMENT", "DOTNET_URLS", "ConnectionStrings__", "Services__", "Kestrel__", "Auth__", "Eventing__", "Outbox__", "Register__", "Gateway__"];
 
     private readonly Process _process;
     private readonly StreamWriter _log;

@@ -116,6 +116,8 @@ public sealed class Suite : IAsyncLifetime
         await StopAllAsync();
     }
 
+    private static readonly string BsnHmacKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private Dictionary<string, ServiceProcess> StartAll(Binaries binaries, string redis, int attempt)
     {
         var ports = FreeLoopbackPorts(Hosts.Length * 2);
@@ -155,6 +157,13 @@ public sealed class Suite : IAsyncLifetime
                     settings["Eventing:Transport"] = "Redis";
                     settings["Eventing:Redis:StreamPrefix"] = StreamPrefix;
                     settings["Outbox:PollInterval"] = "00:00:00.200";
+                }
+
+                if (host == "register")
+                {
+                    // The register refuses to start without a key for its BSN hashes (ADR 0013).
+                    settings["Register:BsnHmacKeys:0:Id"] = "e2e";
+                    settings["Register:BsnHmacKeys:0:Key"] = BsnHmacKey;
                 }
 
                 var log = Path.Combine(LogDirectory, attempt == 1 ? $"{host}.log" : $"{host}.attempt{attempt}.log");
