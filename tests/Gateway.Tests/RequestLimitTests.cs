@@ -45,7 +45,8 @@ public sealed class RequestLimitTests
         await using var backend = await SlowBackendAsync();
         using var app = new GatewayApp();
         app.Settings["Services:intake:Http"] = backend.Urls.Single();
-        app.Settings["Gateway:RestTimeout"] = "00:00:00.500";
+        // Far below the slow call's minute, far above a cold first call on a loaded 2-core machine.
+        app.Settings["Gateway:RestTimeout"] = "00:00:03";
         using var client = Authenticated(app);
 
         using var fast = await client.GetAsync("/api/v1/intake/fast");
