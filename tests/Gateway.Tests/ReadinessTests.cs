@@ -80,13 +80,13 @@ public sealed class ReadinessTests
         }
     }
 
-    private sealed record ReadyBackend(WebApplication App, string Grpc, string Http) : IAsyncDisposable
+    internal sealed record ReadyBackend(WebApplication App, string Grpc, string Http) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
     /// <summary>A backend that answers /healthz/ready on an HTTP/2-only (h2c) port and an HTTP/1.1 port.</summary>
-    private static async Task<ReadyBackend> ReadyBackendAsync()
+    internal static async Task<ReadyBackend> ReadyBackendAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Not the gateway's appsettings.json (its Kestrel endpoints) that lies next to the tests.

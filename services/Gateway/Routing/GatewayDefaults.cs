@@ -50,6 +50,7 @@ public static class GatewayDefaults
             System.Diagnostics.Activity.Current?.SetTag("request.id", requestId);
             return next(context);
         });
+        app.UseAccessLog();
         app.UseGatewayCors();
         app.UseRequestLimits();
         app.UseGrpcWebTranslation();
