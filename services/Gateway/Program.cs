@@ -5,10 +5,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayDefaults();
 builder.AddGatewayRateLimiting();
 builder.AddServiceRoutes();
+builder.AddGatewayReflection();
 
 var app = builder.Build();
 app.MapGatewayDefaults();
 app.UseGatewayRateLimiting();
+app.MapGatewayReflection();
 app.MapReverseProxy();
 app.Run();
 
