@@ -11,6 +11,7 @@ var app = builder.Build();
 app.MapGatewayDefaults();
 app.UseGatewayRateLimiting();
 app.MapGatewayReflection();
+app.MapGatewayOpenApi();
 app.MapReverseProxy();
 app.Run();
 
