@@ -59,6 +59,37 @@ public sealed class AccessLogTests
         Assert.Equal("-", line.Fields["Regio"]);
     }
 
+    [Fact]
+    public async Task GrpcCall_IsLoggedByRouteIdWithItsGrpcStatus()
+    {
+        using var app = new GatewayApp();
+        // A limit of one call: the second is refused by the gateway itself, trailers-only ResourceExhausted.
+        app.Settings["ConnectionStrings:redis"] = await Veiligthuis.TestSupport.TestInfrastructure.RedisAsync();
+        app.Settings["Gateway:RateLimit:PermitsPerWindow"] = "1";
+        app.Settings["Gateway:RateLimit:Window"] = "00:05:00";
+        app.Settings["Gateway:RateLimit:KeyPrefix"] = "gwtest-accesslog:" + Guid.NewGuid().ToString("N")[..12] + ":";
+        var logs = new CapturedLogs();
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(logged.Server.BaseAddress, new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = logged.Server.CreateHandler() });
+        var client = new Veiligthuis.Intake.V1.Meldingen.MeldingenClient(channel);
+        var headers = new Grpc.Core.Metadata { { "authorization", "Bearer " + app.Tokens.For("vt-utrecht") } };
+        var request = new Veiligthuis.Intake.V1.GetMeldingRequest { MeldingId = MeldingId };
+
+        var first = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.GetMeldingAsync(request, headers).ResponseAsync);
+        var second = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.GetMeldingAsync(request, headers).ResponseAsync);
+
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, first.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, second.StatusCode);
+        var lines = logs.Entries.Where(e => e.Category == "Veiligthuis.Gateway.AccessLog").ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Equal("intake-grpc", l.Fields["RouteId"]));
+        Assert.Equal("-", lines[0].Fields["GrpcStatus"]);
+        Assert.Equal(200, lines[1].Fields["StatusCode"]);
+        Assert.Equal("8", lines[1].Fields["GrpcStatus"]);
+        Assert.Equal("vt-utrecht", lines[1].Fields["Regio"]);
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(MeldingId, StringComparison.Ordinal));
+    }
+
     private sealed record Entry(string Category, int EventId, string Message, IReadOnlyDictionary<string, object?> Fields);
 
     private sealed class CapturedLogs : ILoggerProvider
