@@ -30,7 +30,10 @@ public sealed class OpenApiTests(GatewayApp app) : IClassFixture<GatewayApp>
         Assert.True(parameter.GetProperty("required").GetBoolean());
         Assert.Equal("string", parameter.GetProperty("schema").GetProperty("type").GetString());
 
-        Assert.True(paths.GetProperty("/api/v1/triage/werkitems/{werkitemId}:claim").TryGetProperty("post", out _));
+        var claim = paths.GetProperty("/api/v1/triage/werkitems/{werkitemId}:claim").GetProperty("post");
+        Assert.Equal("werkitemId", Assert.Single(claim.GetProperty("parameters").EnumerateArray()).GetProperty("name").GetString());
+        var claimBody = claim.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.False(claimBody.GetProperty("properties").TryGetProperty("werkitemId", out _));
         Assert.Equal("bearer", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 

@@ -145,7 +145,11 @@ public static class OpenApiDocument
 
         if (rule.Body == "*")
         {
-            operation["requestBody"] = Body(schemas.Ref(method.InputType));
+            // The fields bound to the path are not read from the body.
+            var topLevelPathFields = pathFields.Where(p => !p.Name.Contains('.', StringComparison.Ordinal)).Select(p => p.Name).ToList();
+            operation["requestBody"] = Body(topLevelPathFields.Count == 0
+                ? schemas.Ref(method.InputType)
+                : schemas.MessageWithout(method.InputType, topLevelPathFields));
         }
         else if (rule.Body.Length > 0)
         {
@@ -249,6 +253,32 @@ public static class OpenApiDocument
             }
 
             return new JsonObject { ["$ref"] = "#/components/schemas/" + name };
+        }
+
+        /// <summary>The message's schema inline, without the given (JSON-named) top-level fields.</summary>
+        public JsonObject MessageWithout(MessageDescriptor message, IReadOnlyCollection<string> jsonNames)
+        {
+            var schema = Message(message);
+            var properties = (JsonObject)schema["properties"]!;
+            foreach (var name in jsonNames)
+            {
+                properties.Remove(name);
+            }
+
+            if (schema["required"] is JsonArray required)
+            {
+                foreach (var entry in required.Where(r => jsonNames.Contains(r!.GetValue<string>())).ToList())
+                {
+                    required.Remove(entry);
+                }
+
+                if (required.Count == 0)
+                {
+                    schema.Remove("required");
+                }
+            }
+
+            return schema;
         }
 
         public JsonObject Field(FieldDescriptor field)
