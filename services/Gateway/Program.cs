@@ -5,10 +5,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayDefaults();
 builder.AddGatewayRateLimiting();
 builder.AddServiceRoutes();
+builder.AddGatewayReflection();
 
 var app = builder.Build();
 app.MapGatewayDefaults();
 app.UseGatewayRateLimiting();
+app.MapGatewayReflection();
+app.MapGatewayOpenApi();
 app.MapReverseProxy();
 app.Run();
 

@@ -144,6 +144,7 @@ public sealed class Suite : IAsyncLifetime
                     settings["Gateway:RateLimit:PermitsPerWindow"] = "1000";
                     settings["Gateway:RateLimit:Window"] = "00:01:00";
                     settings["Gateway:RateLimit:KeyPrefix"] = StreamPrefix + "ratelimit:";
+                    settings["Gateway:Reflection"] = "true";
                     foreach (var backend in Backends)
                     {
                         settings[$"Services:{backend}:Grpc"] = $"http://127.0.0.1:{addresses[backend].Grpc}";

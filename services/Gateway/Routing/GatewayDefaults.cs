@@ -22,7 +22,11 @@ public static class GatewayDefaults
         builder.AddGatewayCors();
         builder.AddRequestLimits();
         // Stateless: ready once it serves. gRPC health answers UNKNOWN, not SERVING, without any check.
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Ready]);
+        // The gateway's own readiness (gRPC health) is "self"; /healthz/ready also aggregates the backends.
+        builder.Services.AddSingleton<BackendReadiness>();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Ready])
+            .AddCheck<BackendsHealthCheck>(BackendsHealthCheck.Name, tags: [BackendsHealthCheck.Tag]);
         // Only grpc.health.v1 is served here; every other gRPC path belongs to the proxy, so gRPC's
         // catch-all "unimplemented service" endpoint must not compete with the proxy routes.
         builder.Services.AddGrpc(o => o.IgnoreUnknownServices = true);
@@ -46,13 +50,15 @@ public static class GatewayDefaults
             System.Diagnostics.Activity.Current?.SetTag("request.id", requestId);
             return next(context);
         });
+        app.UseAccessLog();
         app.UseGatewayCors();
         app.UseRequestLimits();
         app.UseGrpcWebTranslation();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/healthz/ready").AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { ResponseWriter = ReadinessResponse.WriteAsync })
+            .AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         return app;
     }
