@@ -1,5 +1,6 @@
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Betrokkenheden;
@@ -23,6 +24,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
         var betrokkenheidId = Guid.CreateVersion7(now);
         List<Guid> persoonIds;
+        var nieuw = false;
         if (await RegisterStore.TryInsertBetrokkenheidAsync(uow, betrokkenheidId, command.RequestId, command.CasusReferentie,
                 command.Startdatum, now, caller.Wie, ct))
         {
@@ -37,6 +39,13 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             }
 
             persoonIds = [.. ids];
+            nieuw = true;
+            await uow.PublishAsync(EventTopics.BetrokkenheidGeregistreerd, new BetrokkenheidGeregistreerd
+            {
+                BetrokkenheidId = betrokkenheidId.ToString(),
+                AantalPersonen = ids.Length,
+                Startdatum = command.Startdatum.ToProtoDate(),
+            }, betrokkenheidId.ToString(), ct);
         }
         else
         {
@@ -47,6 +56,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         }
 
         var personen = new List<GeregistreerdePersoonRecord>();
+        var gesignaleerd = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var persoonId in persoonIds)
         {
             var elders = await RegisterStore.BekendInAsync(uow, persoonId, caller.Regio, ct);
@@ -59,7 +69,14 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             {
                 await LogAsync(uow, caller, now, Handeling.Registratie, Doel.Registratie, Uitkomst.Gevonden, persoonId, null,
                     regio, ct);
+                gesignaleerd.TryAdd(regio, persoonId);
             }
+        }
+
+        // A repeat of the same request is no new registration, so it signals nothing again.
+        if (nieuw)
+        {
+            await SignaleerAsync(uow, gesignaleerd, Aanleiding.Registratie, Doel.Registratie, now, ct);
         }
 
         await uow.CommitAsync(ct);
@@ -83,6 +100,10 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         {
             await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.Gevonden, persoon!.Value.PersoonId, null, regio, ct);
         }
+
+        await SignaleerAsync(uow,
+            bekendIn.Where(b => b.Regio != caller.Regio).ToDictionary(b => b.Regio, _ => persoon!.Value.PersoonId, StringComparer.Ordinal),
+            Aanleiding.Zoekvraag, doel, now, ct);
 
         await uow.CommitAsync(ct);
         LogGezocht(logger, caller.Regio, bekendIn.Count);
@@ -164,6 +185,29 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         return await RegisterStore.InsertPersoonAsync(uow, Guid.CreateVersion7(now), current, hasher.CurrentKeyId, now, ct);
     }
 
+    /// <summary>
+    /// One signal per owning regio, written and published in the caller's transaction; the event's
+    /// CloudEvents regio is the receiving regio, so that regio's consumers bind to it.
+    /// </summary>
+    private async Task SignaleerAsync(UnitOfWork uow, Dictionary<string, Guid> perRegio, Aanleiding aanleiding, Doel doel,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var (ontvanger, persoonId) in perRegio.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var signaalId = Guid.CreateVersion7(now);
+            await RegisterStore.InsertSignaalAsync(uow, signaalId, ontvanger, persoonId, aanleiding, doel, now, ct);
+            await uow.PublishAsync(EventTopics.SignaalAfgegeven, new SignaalAfgegeven
+            {
+                SignaalId = signaalId.ToString(),
+                OntvangendeRegio = Regios.FromTenantId(ontvanger),
+                AfzendendeRegio = Regios.FromTenantId(uow.Regio),
+                Aanleiding = aanleiding,
+                Doel = doel,
+            }, signaalId.ToString(), ontvanger, ct);
+            LogSignaal(logger, signaalId, ontvanger, uow.Regio);
+        }
+    }
+
     private static Task<int> LogAsync(UnitOfWork uow, Caller caller, DateTimeOffset now, Handeling handeling, Doel doel,
         Uitkomst uitkomst, Guid? persoonId, Guid? betrokkenheidId, string eigenaarRegio, CancellationToken ct) =>
         RegisterStore.LogAsync(uow, new ToegangslogRecord(0, now, caller.Wie, caller.Regio, caller.Rol, handeling, doel, uitkomst,
@@ -174,6 +218,9 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Register searched by regio {Regio}: known in {Regios} regios")]
     private static partial void LogGezocht(ILogger logger, string regio, int regios);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signaal {SignaalId} for regio {Ontvanger} from regio {Afzender}")]
+    private static partial void LogSignaal(ILogger logger, Guid signaalId, string ontvanger, string afzender);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Betrokkenheid {BetrokkenheidId} ended by regio {Regio}")]
     private static partial void LogBeeindigd(ILogger logger, Guid betrokkenheidId, string regio);

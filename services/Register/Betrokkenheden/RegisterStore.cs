@@ -125,6 +125,13 @@ public static class RegisterStore
         uow.ExecuteAsync("UPDATE betrokkenheid SET einddatum = $3 WHERE betrokkenheid_id = $1 AND regio = $2 AND einddatum IS NULL",
             ct, betrokkenheidId, uow.Regio, einddatum);
 
+    public static Task<int> InsertSignaalAsync(UnitOfWork uow, Guid signaalId, string ontvangendeRegio, Guid persoonId,
+        Aanleiding aanleiding, Doel doel, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            INSERT INTO signaal (signaal_id, ontvangende_regio, afzendende_regio, persoon_id, aanleiding, doel, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, ct, signaalId, ontvangendeRegio, uow.Regio, persoonId, (int)aanleiding, (int)doel, now);
+
     public static Task<int> LogAsync(UnitOfWork uow, ToegangslogRecord r, CancellationToken ct) =>
         uow.ExecuteAsync("""
             INSERT INTO toegangslog (wanneer, wie, regio, rol, handeling, doel, uitkomst, persoon_id, betrokkenheid_id, eigenaar_regio)
