@@ -160,6 +160,35 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         return regels;
     }
 
+    /// <summary>
+    /// Opens the caller's stream of signals: logs the opening once and returns where to resume.
+    /// A <paramref name="naSignaalId"/> that is not one of the caller's signals reads as absent.
+    /// </summary>
+    public async Task<long> OpenSignalenAsync(Caller caller, Guid? naSignaalId, CancellationToken ct)
+    {
+        await using var uow = await database.BeginAsync(caller.Regio, ct);
+        long? after = 0;
+        if (naSignaalId is { } id)
+        {
+            after = await RegisterStore.SignaalSeqAsync(uow, id, ct);
+        }
+
+        await LogAsync(uow, caller, PostgresTime.Truncate(clock.GetUtcNow()), Handeling.Signalen, Doel.Registratie,
+            after is null ? Uitkomst.Geweigerd : Uitkomst.Gevonden, null, null, caller.Regio, ct);
+        await uow.CommitAsync(ct);
+        LogSignalenGeopend(logger, caller.Regio);
+        return after ?? throw new NotFoundException($"Signaal {naSignaalId} not found.");
+    }
+
+    /// <summary>The caller's signals after <paramref name="afterSeq"/>, oldest first; read only, not logged.</summary>
+    public async Task<List<SignaalRecord>> SignalenAsync(string regio, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var uow = await database.BeginAsync(regio, ct);
+        var signalen = await RegisterStore.SignalenAsync(uow, afterSeq, limit, ct);
+        await uow.CommitAsync(ct);
+        return signalen;
+    }
+
     /// <summary>Writes one entry in its own transaction: for calls refused before they reach a use case.</summary>
     public async Task LogRefusalAsync(Caller caller, Handeling handeling, Doel doel, CancellationToken ct)
     {
@@ -218,6 +247,9 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Register searched by regio {Regio}: known in {Regios} regios")]
     private static partial void LogGezocht(ILogger logger, string regio, int regios);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signal stream opened by regio {Regio}")]
+    private static partial void LogSignalenGeopend(ILogger logger, string regio);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signaal {SignaalId} for regio {Ontvanger} from regio {Afzender}")]
     private static partial void LogSignaal(ILogger logger, Guid signaalId, string ontvanger, string afzender);
