@@ -14,7 +14,8 @@ public sealed record GeregistreerdePersoonRecord(Guid PersoonId, IReadOnlyList<B
 /// The register's use cases. Each writes its access log entries in the same transaction as its
 /// effect, and a refusal writes its entry before it fails.
 /// </summary>
-public sealed partial class RegisterHandler(Database database, BsnHasher hasher, TimeProvider clock, ILogger<RegisterHandler> logger)
+public sealed partial class RegisterHandler(Database database, BsnHasher hasher, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<RegisterOptions> options, ILogger<RegisterHandler> logger)
 {
     public async Task<(Guid BetrokkenheidId, List<GeregistreerdePersoonRecord> Personen)> RegistreerAsync(
         Caller caller, RegistreerBetrokkenheid command, CancellationToken ct)
@@ -135,7 +136,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
         if (refusal is null)
         {
-            await RegisterStore.BeeindigAsync(uow, betrokkenheidId, einddatum, ct);
+            await RegisterStore.BeeindigAsync(uow, betrokkenheidId, einddatum, options.Value.BewarenTot(einddatum), ct);
         }
 
         await LogAsync(uow, caller, now, Handeling.Beeindiging, Doel.Registratie,

@@ -125,9 +125,12 @@ public static class RegisterStore
             : null;
     }
 
-    public static Task<int> BeeindigAsync(UnitOfWork uow, Guid betrokkenheidId, DateOnly einddatum, CancellationToken ct) =>
-        uow.ExecuteAsync("UPDATE betrokkenheid SET einddatum = $3 WHERE betrokkenheid_id = $1 AND regio = $2 AND einddatum IS NULL",
-            ct, betrokkenheidId, uow.Regio, einddatum);
+    public static Task<int> BeeindigAsync(UnitOfWork uow, Guid betrokkenheidId, DateOnly einddatum, DateOnly bewarenTot,
+        CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            UPDATE betrokkenheid SET einddatum = $3, bewaren_tot = $4
+            WHERE betrokkenheid_id = $1 AND regio = $2 AND einddatum IS NULL
+            """, ct, betrokkenheidId, uow.Regio, einddatum, bewarenTot);
 
     public static Task<int> InsertSignaalAsync(UnitOfWork uow, Guid signaalId, string ontvangendeRegio, Guid persoonId,
         Aanleiding aanleiding, Doel doel, DateTimeOffset now, CancellationToken ct) =>
