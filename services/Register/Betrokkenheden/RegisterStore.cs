@@ -132,12 +132,20 @@ public static class RegisterStore
             WHERE betrokkenheid_id = $1 AND regio = $2 AND einddatum IS NULL
             """, ct, betrokkenheidId, uow.Regio, einddatum, bewarenTot);
 
-    public static Task<int> InsertSignaalAsync(UnitOfWork uow, Guid signaalId, string ontvangendeRegio, Guid persoonId,
-        Aanleiding aanleiding, Doel doel, DateTimeOffset now, CancellationToken ct) =>
-        uow.ExecuteAsync("""
+    /// <summary>
+    /// Writes a signal. Signals for one regio are written one transaction at a time (a transaction-level
+    /// advisory lock held until commit), so their seq follows commit order and a stream that has read
+    /// up to a seq can never later see a lower one appear. Callers take the locks in regio order.
+    /// </summary>
+    public static async Task<int> InsertSignaalAsync(UnitOfWork uow, Guid signaalId, string ontvangendeRegio, Guid persoonId,
+        Aanleiding aanleiding, Doel doel, DateTimeOffset now, CancellationToken ct)
+    {
+        await uow.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('register.signaal:' || $1, 0))", ct, ontvangendeRegio);
+        return await uow.ExecuteAsync("""
             INSERT INTO signaal (signaal_id, ontvangende_regio, afzendende_regio, persoon_id, aanleiding, doel, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """, ct, signaalId, ontvangendeRegio, uow.Regio, persoonId, (int)aanleiding, (int)doel, now);
+    }
 
     /// <summary>The seq of <paramref name="signaalId"/> if it is a signal for this unit of work's regio.</summary>
     public static async Task<long?> SignaalSeqAsync(UnitOfWork uow, Guid signaalId, CancellationToken ct)
