@@ -71,5 +71,24 @@ public sealed class RetentionTests(RetentionRegisterApp app) : IClassFixture<Ret
         Assert.Equal(0, await app.Services.GetRequiredService<RetentionJob>().RunOnceAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task RetentionPass_BetrokkenheidEndedBeforeBewarenTotExisted_GetsItAndIsRemovedWhenExpired()
+    {
+        var registered = await _client.RegistreerBetrokkenheidAsync(Registratie(Bsn()), As(Utrecht));
+        await _client.BeeindigBetrokkenheidAsync(new BeeindigBetrokkenheidRequest
+        {
+            BetrokkenheidId = registered.BetrokkenheidId,
+            Einddatum = new Google.Type.Date { Year = 2025, Month = 7, Day = 1 },
+        }, As(Utrecht));
+        var id = Guid.Parse(registered.BetrokkenheidId);
+        await app.AdminQueryAsync("UPDATE betrokkenheid SET bewaren_tot = NULL WHERE betrokkenheid_id = $1 RETURNING 1", id);
+
+        await app.Services.GetRequiredService<RetentionJob>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(0L, await Count("SELECT count(*) FROM betrokkenheid WHERE betrokkenheid_id = $1", id));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM toegangslog WHERE betrokkenheid_id = $1 AND uitkomst = $2", id,
+            (int)Uitkomst.Verwijderd));
+    }
+
     private Task<long> Count(string sql, params object[] parameters) => app.AdminScalarAsync<long>(sql, parameters);
 }

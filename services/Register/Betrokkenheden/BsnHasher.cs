@@ -23,9 +23,16 @@ public sealed class RegisterOptions
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The last day an ended betrokkenheid is kept.</summary>
-    public DateOnly BewarenTot(DateOnly einddatum) =>
+    public DateOnly BewarenTot(DateOnly einddatum)
+    {
+        var (jaren, dagen) = BewaartermijnDelen();
+        return einddatum.AddYears(jaren).AddDays(dagen);
+    }
+
+    /// <summary>The retention period as years and days (one of them zero).</summary>
+    public (int Jaren, int Dagen) BewaartermijnDelen() =>
         TryParseBewaartermijn(Bewaartermijn, out var jaren, out var dagen)
-            ? einddatum.AddYears(jaren).AddDays(dagen)
+            ? (jaren, dagen)
             : throw new InvalidOperationException("Register:Bewaartermijn is not valid.");
 
     private static bool TryParseBewaartermijn(string value, out int jaren, out int dagen)

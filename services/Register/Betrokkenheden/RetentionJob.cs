@@ -44,6 +44,18 @@ public sealed partial class RetentionJob(Database database, TimeProvider clock, 
     {
         var now = PostgresTime.Truncate(clock.GetUtcNow());
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // Betrokkenheden ended before bewaren_tot existed get it now, from their einddatum.
+        var (jaren, dagen) = options.Value.BewaartermijnDelen();
+        await using (var backfill = database.DataSource.CreateCommand("""
+                         UPDATE betrokkenheid SET bewaren_tot = (einddatum + make_interval(years => $1, days => $2))::date
+                         WHERE einddatum IS NOT NULL AND bewaren_tot IS NULL
+                         """))
+        {
+            backfill.Parameters.Add(new NpgsqlParameter { Value = jaren });
+            backfill.Parameters.Add(new NpgsqlParameter { Value = dagen });
+            await backfill.ExecuteNonQueryAsync(ct);
+        }
+
         var regios = new List<string>();
         await using (var command = database.DataSource.CreateCommand(
                          "SELECT DISTINCT regio FROM betrokkenheid WHERE bewaren_tot < $1 ORDER BY regio"))
