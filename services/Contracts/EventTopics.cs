@@ -10,4 +10,8 @@ public static class EventTopics
     public const string AcuteCheckVastgelegd = "triage.acute-check-vastgelegd.v1";
 
     public const string VeiligheidsbeoordelingAfgerond = "triage.veiligheidsbeoordeling-afgerond.v1";
+
+    public const string BetrokkenheidGeregistreerd = "register.betrokkenheid-geregistreerd.v1";
+
+    public const string SignaalAfgegeven = "register.signaal-afgegeven.v1";
 }

@@ -42,3 +42,14 @@ public sealed class WeakKeyRegisterApp() : ServiceApp<Program>("register"), IAsy
         new("Register:BsnHmacKeys:0:Key", Convert.ToBase64String(new byte[16])),
     ];
 }
+
+/// <summary>The register with a retention period of one day, on its own database.</summary>
+public sealed class RetentionRegisterApp() : ServiceApp<Program>("register"), IAsyncLifetime
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Register:BsnHmacKeys:0:Id", "a"),
+        new("Register:BsnHmacKeys:0:Key", RegisterApp.KeyA),
+        new("Register:Bewaartermijn", "1d"),
+    ];
+}

@@ -181,6 +181,11 @@ public sealed class RegisterTests(RegisterApp app)
             () => _client.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest { Bsn = Bsn(), Doel = Doel.Onderzoek }, token).ResponseAsync,
             () => _client.BeeindigBetrokkenheidAsync(new BeeindigBetrokkenheidRequest { BetrokkenheidId = Guid.NewGuid().ToString() }, token).ResponseAsync,
             () => _client.GetToegangslogAsync(new GetToegangslogRequest(), token).ResponseAsync,
+            async () =>
+            {
+                using var watch = _client.WatchSignalen(new WatchSignalenRequest(), token);
+                await watch.ResponseStream.MoveNext();
+            },
         };
 
         foreach (var call in calls)

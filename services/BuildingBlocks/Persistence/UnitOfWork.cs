@@ -55,7 +55,15 @@ public sealed class UnitOfWork : IAsyncDisposable
     }
 
     /// <summary>Records an event in the outbox; the relay publishes it after this transaction commits.</summary>
-    public async Task<Guid> PublishAsync<T>(string topic, T @event, string subject, CancellationToken ct)
+    public Task<Guid> PublishAsync<T>(string topic, T @event, string subject, CancellationToken ct)
+        where T : IMessage<T> =>
+        PublishAsync(topic, @event, subject, Regio, ct);
+
+    /// <summary>
+    /// Records an event addressed to <paramref name="regio"/> rather than this transaction's tenant:
+    /// for national tables whose events concern another regio (the register's signals).
+    /// </summary>
+    public async Task<Guid> PublishAsync<T>(string topic, T @event, string subject, string regio, CancellationToken ct)
         where T : IMessage<T>
     {
         var now = Clock.GetUtcNow();
@@ -63,7 +71,7 @@ public sealed class UnitOfWork : IAsyncDisposable
         await ExecuteAsync("""
             INSERT INTO outbox (event_id, topic, type, subject, regio, payload, traceparent, created_at, next_attempt_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-            """, ct, eventId, topic, @event.Descriptor.FullName, subject, Regio, @event.ToByteArray(),
+            """, ct, eventId, topic, @event.Descriptor.FullName, subject, regio, @event.ToByteArray(),
             Activity.Current?.Id, now);
         _enqueued = true;
         return eventId;

@@ -13,7 +13,54 @@ public sealed class RegisterOptions
 
     public const int MinimumKeyBytes = 32;
 
+    /// <summary>
+    /// How long an ended betrokkenheid is kept after its einddatum: "&lt;n&gt;y" years or "&lt;n&gt;d" days.
+    /// The default of 20 years is a proposal (ADR 0013): the seeds give no retention period.
+    /// </summary>
+    public string Bewaartermijn { get; set; } = "20y";
+
+    /// <summary>How often the retention job runs.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The last day an ended betrokkenheid is kept.</summary>
+    public DateOnly BewarenTot(DateOnly einddatum)
+    {
+        var (jaren, dagen) = BewaartermijnDelen();
+        return einddatum.AddYears(jaren).AddDays(dagen);
+    }
+
+    /// <summary>The retention period as years and days (one of them zero).</summary>
+    public (int Jaren, int Dagen) BewaartermijnDelen() =>
+        TryParseBewaartermijn(Bewaartermijn, out var jaren, out var dagen)
+            ? (jaren, dagen)
+            : throw new InvalidOperationException("Register:Bewaartermijn is not valid.");
+
+    private static bool TryParseBewaartermijn(string value, out int jaren, out int dagen)
+    {
+        jaren = 0;
+        dagen = 0;
+        if (value.Length < 2 ||
+            !int.TryParse(value.AsSpan(0, value.Length - 1), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+        {
+            return false;
+        }
+
+        switch (value[^1])
+        {
+            case 'y':
+                jaren = n;
+                return true;
+            case 'd':
+                dagen = n;
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public bool IsValid() =>
+        TryParseBewaartermijn(Bewaartermijn, out _, out _) && RetentionInterval > TimeSpan.Zero &&
         BsnHmacKeys.Count > 0 &&
         BsnHmacKeys.Select(k => k.Id).Distinct(StringComparer.Ordinal).Count() == BsnHmacKeys.Count &&
         BsnHmacKeys.All(k => !string.IsNullOrWhiteSpace(k.Id) && DecodedLength(k.Key) >= MinimumKeyBytes);

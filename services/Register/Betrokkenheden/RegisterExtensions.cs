@@ -9,10 +9,13 @@ public static class RegisterExtensions
         builder.Services.AddOptions<RegisterOptions>()
             .Bind(builder.Configuration.GetSection(RegisterOptions.Section))
             .Validate(o => o.IsValid(),
-                "Register:BsnHmacKeys needs at least one key, each with a unique Id and a base64 Key of at least 32 bytes.")
+                "Register:BsnHmacKeys needs at least one key, each with a unique Id and a base64 Key of at least 32 bytes; " +
+                "Register:Bewaartermijn is \"<n>y\" or \"<n>d\"; Register:RetentionInterval is positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<BsnHasher>();
         builder.Services.AddScoped<RegisterHandler>();
+        builder.Services.AddSingleton<RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalAuditHandler>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Betrokkenheden;
@@ -13,7 +14,8 @@ public sealed record GeregistreerdePersoonRecord(Guid PersoonId, IReadOnlyList<B
 /// The register's use cases. Each writes its access log entries in the same transaction as its
 /// effect, and a refusal writes its entry before it fails.
 /// </summary>
-public sealed partial class RegisterHandler(Database database, BsnHasher hasher, TimeProvider clock, ILogger<RegisterHandler> logger)
+public sealed partial class RegisterHandler(Database database, BsnHasher hasher, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<RegisterOptions> options, ILogger<RegisterHandler> logger)
 {
     public async Task<(Guid BetrokkenheidId, List<GeregistreerdePersoonRecord> Personen)> RegistreerAsync(
         Caller caller, RegistreerBetrokkenheid command, CancellationToken ct)
@@ -23,6 +25,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
         var betrokkenheidId = Guid.CreateVersion7(now);
         List<Guid> persoonIds;
+        var nieuw = false;
         if (await RegisterStore.TryInsertBetrokkenheidAsync(uow, betrokkenheidId, command.RequestId, command.CasusReferentie,
                 command.Startdatum, now, caller.Wie, ct))
         {
@@ -37,6 +40,13 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             }
 
             persoonIds = [.. ids];
+            nieuw = true;
+            await uow.PublishAsync(EventTopics.BetrokkenheidGeregistreerd, new BetrokkenheidGeregistreerd
+            {
+                BetrokkenheidId = betrokkenheidId.ToString(),
+                AantalPersonen = ids.Length,
+                Startdatum = command.Startdatum.ToProtoDate(),
+            }, betrokkenheidId.ToString(), ct);
         }
         else
         {
@@ -47,6 +57,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         }
 
         var personen = new List<GeregistreerdePersoonRecord>();
+        var gesignaleerd = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var persoonId in persoonIds)
         {
             var elders = await RegisterStore.BekendInAsync(uow, persoonId, caller.Regio, ct);
@@ -59,7 +70,14 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             {
                 await LogAsync(uow, caller, now, Handeling.Registratie, Doel.Registratie, Uitkomst.Gevonden, persoonId, null,
                     regio, ct);
+                gesignaleerd.TryAdd(regio, persoonId);
             }
+        }
+
+        // A repeat of the same request is no new registration, so it signals nothing again.
+        if (nieuw)
+        {
+            await SignaleerAsync(uow, gesignaleerd, Aanleiding.Registratie, Doel.Registratie, now, ct);
         }
 
         await uow.CommitAsync(ct);
@@ -83,6 +101,10 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         {
             await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.Gevonden, persoon!.Value.PersoonId, null, regio, ct);
         }
+
+        await SignaleerAsync(uow,
+            bekendIn.Where(b => b.Regio != caller.Regio).ToDictionary(b => b.Regio, _ => persoon!.Value.PersoonId, StringComparer.Ordinal),
+            Aanleiding.Zoekvraag, doel, now, ct);
 
         await uow.CommitAsync(ct);
         LogGezocht(logger, caller.Regio, bekendIn.Count);
@@ -114,7 +136,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
         if (refusal is null)
         {
-            await RegisterStore.BeeindigAsync(uow, betrokkenheidId, einddatum, ct);
+            await RegisterStore.BeeindigAsync(uow, betrokkenheidId, einddatum, options.Value.BewarenTot(einddatum), ct);
         }
 
         await LogAsync(uow, caller, now, Handeling.Beeindiging, Doel.Registratie,
@@ -137,6 +159,35 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             Uitkomst.Gevonden, null, null, caller.Regio, ct);
         await uow.CommitAsync(ct);
         return regels;
+    }
+
+    /// <summary>
+    /// Opens the caller's stream of signals: logs the opening once and returns where to resume.
+    /// A <paramref name="naSignaalId"/> that is not one of the caller's signals reads as absent.
+    /// </summary>
+    public async Task<long> OpenSignalenAsync(Caller caller, Guid? naSignaalId, CancellationToken ct)
+    {
+        await using var uow = await database.BeginAsync(caller.Regio, ct);
+        long? after = 0;
+        if (naSignaalId is { } id)
+        {
+            after = await RegisterStore.SignaalSeqAsync(uow, id, ct);
+        }
+
+        await LogAsync(uow, caller, PostgresTime.Truncate(clock.GetUtcNow()), Handeling.Signalen, Doel.Registratie,
+            after is null ? Uitkomst.Geweigerd : Uitkomst.Gevonden, null, null, caller.Regio, ct);
+        await uow.CommitAsync(ct);
+        LogSignalenGeopend(logger, caller.Regio);
+        return after ?? throw new NotFoundException($"Signaal {naSignaalId} not found.");
+    }
+
+    /// <summary>The caller's signals after <paramref name="afterSeq"/>, oldest first; read only, not logged.</summary>
+    public async Task<List<SignaalRecord>> SignalenAsync(string regio, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var uow = await database.BeginAsync(regio, ct);
+        var signalen = await RegisterStore.SignalenAsync(uow, afterSeq, limit, ct);
+        await uow.CommitAsync(ct);
+        return signalen;
     }
 
     /// <summary>Writes one entry in its own transaction: for calls refused before they reach a use case.</summary>
@@ -164,6 +215,29 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         return await RegisterStore.InsertPersoonAsync(uow, Guid.CreateVersion7(now), current, hasher.CurrentKeyId, now, ct);
     }
 
+    /// <summary>
+    /// One signal per owning regio, written and published in the caller's transaction; the event's
+    /// CloudEvents regio is the receiving regio, so that regio's consumers bind to it.
+    /// </summary>
+    private async Task SignaleerAsync(UnitOfWork uow, Dictionary<string, Guid> perRegio, Aanleiding aanleiding, Doel doel,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var (ontvanger, persoonId) in perRegio.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var signaalId = Guid.CreateVersion7(now);
+            await RegisterStore.InsertSignaalAsync(uow, signaalId, ontvanger, persoonId, aanleiding, doel, now, ct);
+            await uow.PublishAsync(EventTopics.SignaalAfgegeven, new SignaalAfgegeven
+            {
+                SignaalId = signaalId.ToString(),
+                OntvangendeRegio = Regios.FromTenantId(ontvanger),
+                AfzendendeRegio = Regios.FromTenantId(uow.Regio),
+                Aanleiding = aanleiding,
+                Doel = doel,
+            }, signaalId.ToString(), ontvanger, ct);
+            LogSignaal(logger, signaalId, ontvanger, uow.Regio);
+        }
+    }
+
     private static Task<int> LogAsync(UnitOfWork uow, Caller caller, DateTimeOffset now, Handeling handeling, Doel doel,
         Uitkomst uitkomst, Guid? persoonId, Guid? betrokkenheidId, string eigenaarRegio, CancellationToken ct) =>
         RegisterStore.LogAsync(uow, new ToegangslogRecord(0, now, caller.Wie, caller.Regio, caller.Rol, handeling, doel, uitkomst,
@@ -174,6 +248,12 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Register searched by regio {Regio}: known in {Regios} regios")]
     private static partial void LogGezocht(ILogger logger, string regio, int regios);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signal stream opened by regio {Regio}")]
+    private static partial void LogSignalenGeopend(ILogger logger, string regio);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signaal {SignaalId} for regio {Ontvanger} from regio {Afzender}")]
+    private static partial void LogSignaal(ILogger logger, Guid signaalId, string ontvanger, string afzender);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Betrokkenheid {BetrokkenheidId} ended by regio {Regio}")]
     private static partial void LogBeeindigd(ILogger logger, Guid betrokkenheidId, string regio);

@@ -13,6 +13,8 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
+    private const int SignalBatch = 100;
+    private static readonly TimeSpan SignalPollInterval = TimeSpan.FromMilliseconds(250);
 
     public override async Task<RegistreerBetrokkenheidResponse> RegistreerBetrokkenheid(RegistreerBetrokkenheidRequest request,
         ServerCallContext context)
@@ -49,6 +51,53 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
             Handeling.Beeindiging, Doel.Registratie, context);
         await handler.BeeindigAsync(Caller(), betrokkenheidId, einddatum, context.CancellationToken);
         return new BeeindigBetrokkenheidResponse { BetrokkenheidId = betrokkenheidId.ToString(), Einddatum = einddatum.ToProtoDate() };
+    }
+
+    public override async Task WatchSignalen(WatchSignalenRequest request, IServerStreamWriter<Signaal> responseStream,
+        ServerCallContext context)
+    {
+        var naSignaalId = await ValidatedAsync(() =>
+        {
+            var violations = new Violations();
+            Guid id = default;
+            violations.Check(request.NaSignaalId.Length == 0 || Guid.TryParse(request.NaSignaalId, out id), "na_signaal_id",
+                "Not a signaal id.");
+            violations.ThrowIfAny();
+            return request.NaSignaalId.Length == 0 ? (Guid?)null : id;
+        }, Handeling.Signalen, Doel.Registratie, context);
+
+        var ct = context.CancellationToken;
+        var caller = Caller();
+        var after = await handler.OpenSignalenAsync(caller, naSignaalId, ct);
+        try
+        {
+            while (true)
+            {
+                var signalen = await handler.SignalenAsync(caller.Regio, after, SignalBatch, ct);
+                foreach (var s in signalen)
+                {
+                    await responseStream.WriteAsync(new Signaal
+                    {
+                        SignaalId = s.SignaalId.ToString(),
+                        AfzendendeRegio = Regios.FromTenantId(s.AfzendendeRegio),
+                        PersoonId = s.PersoonId.ToString(),
+                        Aanleiding = s.Aanleiding,
+                        Doel = s.Doel,
+                        CreatedAt = Timestamp.FromDateTimeOffset(s.CreatedAt),
+                    }, ct);
+                    after = s.Seq;
+                }
+
+                if (signalen.Count < SignalBatch)
+                {
+                    await Task.Delay(SignalPollInterval, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller closed the stream.
+        }
     }
 
     public override async Task<GetToegangslogResponse> GetToegangslog(GetToegangslogRequest request, ServerCallContext context)

@@ -10,6 +10,10 @@ public sealed record BekendInRecord(string Regio, DateOnly Sinds, bool Open);
 
 public sealed record BetrokkenheidRecord(Guid BetrokkenheidId, string Regio, DateOnly Startdatum, DateOnly? Einddatum);
 
+/// <summary>A signal for the receiving regio; <see cref="Seq"/> orders delivery.</summary>
+public sealed record SignaalRecord(long Seq, Guid SignaalId, string AfzendendeRegio, Guid PersoonId, Aanleiding Aanleiding,
+    Doel Doel, DateTimeOffset CreatedAt);
+
 /// <summary>One NEN 7513 access log entry; <see cref="EigenaarRegio"/> is the regio whose record was touched.</summary>
 public sealed record ToegangslogRecord(
     long Seq, DateTimeOffset Wanneer, string Wie, string Regio, string Rol, Handeling Handeling, Doel Doel,
@@ -121,9 +125,54 @@ public static class RegisterStore
             : null;
     }
 
-    public static Task<int> BeeindigAsync(UnitOfWork uow, Guid betrokkenheidId, DateOnly einddatum, CancellationToken ct) =>
-        uow.ExecuteAsync("UPDATE betrokkenheid SET einddatum = $3 WHERE betrokkenheid_id = $1 AND regio = $2 AND einddatum IS NULL",
-            ct, betrokkenheidId, uow.Regio, einddatum);
+    public static Task<int> BeeindigAsync(UnitOfWork uow, Guid betrokkenheidId, DateOnly einddatum, DateOnly bewarenTot,
+        CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            UPDATE betrokkenheid SET einddatum = $3, bewaren_tot = $4
+            WHERE betrokkenheid_id = $1 AND regio = $2 AND einddatum IS NULL
+            """, ct, betrokkenheidId, uow.Regio, einddatum, bewarenTot);
+
+    /// <summary>
+    /// Writes a signal. Signals for one regio are written one transaction at a time (a transaction-level
+    /// advisory lock held until commit), so their seq follows commit order and a stream that has read
+    /// up to a seq can never later see a lower one appear. Callers take the locks in regio order.
+    /// </summary>
+    public static async Task<int> InsertSignaalAsync(UnitOfWork uow, Guid signaalId, string ontvangendeRegio, Guid persoonId,
+        Aanleiding aanleiding, Doel doel, DateTimeOffset now, CancellationToken ct)
+    {
+        await uow.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('register.signaal:' || $1, 0))", ct, ontvangendeRegio);
+        return await uow.ExecuteAsync("""
+            INSERT INTO signaal (signaal_id, ontvangende_regio, afzendende_regio, persoon_id, aanleiding, doel, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, ct, signaalId, ontvangendeRegio, uow.Regio, persoonId, (int)aanleiding, (int)doel, now);
+    }
+
+    /// <summary>The seq of <paramref name="signaalId"/> if it is a signal for this unit of work's regio.</summary>
+    public static async Task<long?> SignaalSeqAsync(UnitOfWork uow, Guid signaalId, CancellationToken ct)
+    {
+        await using var command = uow.Command(
+            "SELECT seq FROM signaal WHERE signaal_id = $1 AND ontvangende_regio = $2", signaalId, uow.Regio);
+        return await command.ExecuteScalarAsync(ct) is long seq ? seq : null;
+    }
+
+    /// <summary>Signals for this unit of work's regio after <paramref name="afterSeq"/>, oldest first.</summary>
+    public static async Task<List<SignaalRecord>> SignalenAsync(UnitOfWork uow, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var command = uow.Command("""
+            SELECT seq, signaal_id, afzendende_regio, persoon_id, aanleiding, doel, created_at
+            FROM signaal WHERE ontvangende_regio = $1 AND seq > $2
+            ORDER BY seq LIMIT $3
+            """, uow.Regio, afterSeq, limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var result = new List<SignaalRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new SignaalRecord(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetGuid(3),
+                (Aanleiding)reader.GetInt32(4), (Doel)reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return result;
+    }
 
     public static Task<int> LogAsync(UnitOfWork uow, ToegangslogRecord r, CancellationToken ct) =>
         uow.ExecuteAsync("""
