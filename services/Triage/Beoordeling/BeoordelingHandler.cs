@@ -28,6 +28,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
         var now = PostgresTime.Truncate(clock.GetUtcNow());
         var uitkomst = new AcuteCheckUitkomst(command.AcuteOnveiligheid, command.DirecteActie, command.Actor, now);
         await WerkitemStore.SetAcuteCheckAsync(uow, command.WerkitemId, uitkomst, ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
+            WerkvoorraadWijzigingSoort.AcuteCheckVastgelegd, WerkitemStatus.BeoordelingOpen, command.Actor, null, now, ct);
         await uow.PublishAsync(EventTopics.AcuteCheckVastgelegd, new AcuteCheckVastgelegd
         {
             WerkitemId = werkitem.WerkitemId.ToString(),
@@ -54,6 +56,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
             var uitkomst = new BeoordelingUitkomst(command.Veiligheidstaxatie, command.Vermoeden, command.Besluit,
                 command.Vervolg, command.Motivatie, command.Actor, now);
             await WerkitemStore.SetBeoordelingAsync(uow, command.WerkitemId, uitkomst, ct);
+            await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
+                WerkvoorraadWijzigingSoort.Afgerond, WerkitemStatus.Afgerond, null, null, now, ct);
             await uow.PublishAsync(EventTopics.VeiligheidsbeoordelingAfgerond, new VeiligheidsbeoordelingAfgerond
             {
                 WerkitemId = werkitem.WerkitemId.ToString(),
