@@ -17,7 +17,7 @@ public sealed record RondBeoordelingAf(string Regio, string Actor, Guid Werkitem
 /// the medewerker holding the claim (docs/adr/0011-triage-state-machine.md).
 /// </summary>
 public sealed partial class BeoordelingHandler(Database database, WerkitemLeases leases, TimeProvider clock,
-    ILogger<BeoordelingHandler> logger)
+    TriageMetrics metrics, ILogger<BeoordelingHandler> logger)
 {
     public async Task<WerkitemRecord> HandleAsync(LegAcuteCheckVast command, CancellationToken ct)
     {
@@ -40,6 +40,7 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
             BinnenTermijn = now <= werkitem.AcuteCheckUiterlijk,
         }, werkitem.MeldingId.ToString(), ct);
         await uow.CommitAsync(ct);
+        metrics.AcuteCheckVastgelegd(command.Regio, werkitem, now);
         LogAcuteCheck(logger, command.WerkitemId, command.AcuteOnveiligheid, command.DirecteActie);
         return werkitem with { Status = WerkitemStatus.BeoordelingOpen, AcuteCheck = uitkomst };
     }
@@ -70,6 +71,7 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
                 Vermoeden = command.Vermoeden,
             }, werkitem.MeldingId.ToString(), ct);
             await uow.CommitAsync(ct);
+            metrics.Afgerond(command.Regio, werkitem, now);
             afgerond = werkitem with { Status = WerkitemStatus.Afgerond, Beoordeling = uitkomst };
         }
 
