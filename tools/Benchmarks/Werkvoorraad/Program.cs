@@ -12,7 +12,7 @@ using Veiligthuis.Triage.Werkvoorraad;
 
 // Werkvoorraad query latency with 100,000 open werkitems in one regio (docs/benchmarks.md).
 // Usage: dotnet run -c Release --project tools/Benchmarks/Werkvoorraad -- [connection string] [--iterations N] [--keep]
-var admin = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal))
+var admin = args.FirstOrDefault(a => a.Contains('=', StringComparison.Ordinal))
     ?? Environment.GetEnvironmentVariable("VT_BENCH_POSTGRES")
     ?? throw new InvalidOperationException("Give a superuser connection string as argument or in VT_BENCH_POSTGRES.");
 var iterations = OptionValue("--iterations", 2000);
