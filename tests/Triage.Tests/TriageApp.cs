@@ -19,6 +19,9 @@ public class TriageApp() : ServiceApp<Program>("triage"), IAsyncLifetime
     /// <summary>Every log line the service wrote, formatted, to check that no free text leaks into logs.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
+    // The overdue count refreshes every second here, so a test sees a new werkitem in the gauge soon.
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Triage:TeLaatInterval", "00:00:01")];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -65,7 +68,7 @@ public sealed class TriageCollection : ICollectionFixture<TriageApp>;
 /// <summary>Triage with one-second leases, to see a lease lapse.</summary>
 public sealed class ShortLeaseTriageApp : TriageApp
 {
-    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Triage:LeaseDuration", "00:00:01")];
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [.. base.Settings, new("Triage:LeaseDuration", "00:00:01")];
 }
 
 [CollectionDefinition(nameof(ShortLeaseCollection))]

@@ -17,7 +17,7 @@ public sealed record RondBeoordelingAf(string Regio, string Actor, Guid Werkitem
 /// the medewerker holding the claim (docs/adr/0011-triage-state-machine.md).
 /// </summary>
 public sealed partial class BeoordelingHandler(Database database, WerkitemLeases leases, TimeProvider clock,
-    ILogger<BeoordelingHandler> logger)
+    TriageMetrics metrics, ILogger<BeoordelingHandler> logger)
 {
     public async Task<WerkitemRecord> HandleAsync(LegAcuteCheckVast command, CancellationToken ct)
     {
@@ -28,6 +28,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
         var now = PostgresTime.Truncate(clock.GetUtcNow());
         var uitkomst = new AcuteCheckUitkomst(command.AcuteOnveiligheid, command.DirecteActie, command.Actor, now);
         await WerkitemStore.SetAcuteCheckAsync(uow, command.WerkitemId, uitkomst, ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
+            WerkvoorraadWijzigingSoort.AcuteCheckVastgelegd, WerkitemStatus.BeoordelingOpen, command.Actor, null, now, ct);
         await uow.PublishAsync(EventTopics.AcuteCheckVastgelegd, new AcuteCheckVastgelegd
         {
             WerkitemId = werkitem.WerkitemId.ToString(),
@@ -38,6 +40,7 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
             BinnenTermijn = now <= werkitem.AcuteCheckUiterlijk,
         }, werkitem.MeldingId.ToString(), ct);
         await uow.CommitAsync(ct);
+        metrics.AcuteCheckVastgelegd(command.Regio, werkitem, now);
         LogAcuteCheck(logger, command.WerkitemId, command.AcuteOnveiligheid, command.DirecteActie);
         return werkitem with { Status = WerkitemStatus.BeoordelingOpen, AcuteCheck = uitkomst };
     }
@@ -54,6 +57,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
             var uitkomst = new BeoordelingUitkomst(command.Veiligheidstaxatie, command.Vermoeden, command.Besluit,
                 command.Vervolg, command.Motivatie, command.Actor, now);
             await WerkitemStore.SetBeoordelingAsync(uow, command.WerkitemId, uitkomst, ct);
+            await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
+                WerkvoorraadWijzigingSoort.Afgerond, WerkitemStatus.Afgerond, null, null, now, ct);
             await uow.PublishAsync(EventTopics.VeiligheidsbeoordelingAfgerond, new VeiligheidsbeoordelingAfgerond
             {
                 WerkitemId = werkitem.WerkitemId.ToString(),
@@ -66,6 +71,7 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
                 Vermoeden = command.Vermoeden,
             }, werkitem.MeldingId.ToString(), ct);
             await uow.CommitAsync(ct);
+            metrics.Afgerond(command.Regio, werkitem, now);
             afgerond = werkitem with { Status = WerkitemStatus.Afgerond, Beoordeling = uitkomst };
         }
 

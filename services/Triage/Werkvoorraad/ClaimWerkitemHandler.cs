@@ -25,7 +25,10 @@ public sealed partial class ClaimWerkitemHandler(Database database, WerkitemLeas
 
         var claim = await leases.TryClaimAsync(command.Regio, command.WerkitemId, command.Actor, ct)
             ?? throw new FailedPreconditionException($"Werkitem {command.WerkitemId} is claimed by another medewerker.");
-        await WerkitemStore.SetClaimAsync(uow, command.WerkitemId, command.Actor, clock.GetUtcNow(), claim.Tot, ct);
+        var now = clock.GetUtcNow();
+        await WerkitemStore.SetClaimAsync(uow, command.WerkitemId, command.Actor, now, claim.Tot, ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId, WerkvoorraadWijzigingSoort.Geclaimd,
+            werkitem.Status, command.Actor, claim.Tot, now, ct);
         await uow.CommitAsync(ct);
         LogClaimed(logger, command.WerkitemId, command.Regio);
         return (werkitem, claim);
@@ -42,6 +45,8 @@ public sealed partial class ClaimWerkitemHandler(Database database, WerkitemLeas
         }
 
         await WerkitemStore.ClearClaimAsync(uow, command.WerkitemId, command.Actor, ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId, WerkvoorraadWijzigingSoort.Vrijgegeven,
+            werkitem.Status, null, null, clock.GetUtcNow(), ct);
         await uow.CommitAsync(ct);
         LogReleased(logger, command.WerkitemId, command.Regio);
         return werkitem;

@@ -35,7 +35,12 @@ public sealed partial class MeldingOntvangenHandler(Database database, TimeProvi
             BeoordelingUiterlijk: Termijnen.BeoordelingUiterlijk(ontvangenOp),
             Status: WerkitemStatus.AcuteCheckOpen,
             AangemaaktOp: now);
-        await WerkitemStore.TryInsertAsync(uow, werkitem, ct);
+        if (await WerkitemStore.TryInsertAsync(uow, werkitem, ct))
+        {
+            await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, meldingId, WerkvoorraadWijzigingSoort.Geopend,
+                werkitem.Status, null, null, now, ct);
+        }
+
         await uow.CommitAsync(ct);
         LogOpened(logger, werkitem.WerkitemId, meldingId, context.Regio);
     }

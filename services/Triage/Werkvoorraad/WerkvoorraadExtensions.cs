@@ -10,6 +10,8 @@ public static class WerkvoorraadExtensions
         builder.AddRedis();
         builder.Services.AddSingleton<WerkitemLeases>();
         builder.Services.AddScoped<ClaimWerkitemHandler>();
+        builder.Services.AddSingleton<TriageMetrics>();
+        builder.Services.AddHostedService<TeLaatMonitor>();
         return builder;
     }
 }

@@ -123,6 +123,13 @@ public static class WerkvoorraadQuery
             next = WerkvoorraadCursor.After(items[^1]);
         }
 
+        var aantallen = await AantallenAsync(uow, ct);
+        return new WerkvoorraadPage(items, next, aantallen);
+    }
+
+    /// <summary>Items of the regio per status.</summary>
+    public static async Task<IReadOnlyDictionary<WerkitemStatus, int>> AantallenAsync(UnitOfWork uow, CancellationToken ct)
+    {
         var aantallen = new Dictionary<WerkitemStatus, int>();
         await using (var command = uow.Command(
             "SELECT status, count(*)::int FROM werkitem WHERE regio = $1 GROUP BY status ORDER BY status", uow.Regio))
@@ -134,6 +141,6 @@ public static class WerkvoorraadQuery
             }
         }
 
-        return new WerkvoorraadPage(items, next, aantallen);
+        return aantallen;
     }
 }

@@ -10,8 +10,9 @@ using Veiligthuis.Triage.V1;
 namespace Veiligthuis.Triage.Werkvoorraad;
 
 [Authorize(Policy = Policies.Casewerk)]
-public sealed class WerkvoorraadService(Database database, TenantContext tenant, WerkitemLeases leases,
-    ClaimWerkitemHandler claims, BeoordelingHandler beoordeling, TimeProvider clock) : V1.Werkvoorraad.WerkvoorraadBase
+public sealed partial class WerkvoorraadService(Database database, TenantContext tenant, WerkitemLeases leases,
+    ClaimWerkitemHandler claims, BeoordelingHandler beoordeling, TimeProvider clock, ILogger<WerkvoorraadService> logger)
+    : V1.Werkvoorraad.WerkvoorraadBase
 {
     public override async Task<Werkitem> GetWerkitem(GetWerkitemRequest request, ServerCallContext context)
     {
@@ -80,4 +81,65 @@ public sealed class WerkvoorraadService(Database database, TenantContext tenant,
             werkitemId, taxatie, request.Vermoeden, request.Besluit, request.Vervolg, request.Motivatie), context.CancellationToken);
         return werkitem.ToProto(null);
     }
+
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+    private const int WatchBatch = 500;
+
+    public override async Task WatchWerkvoorraad(WatchWerkvoorraadRequest request, IServerStreamWriter<WerkvoorraadUpdate> responseStream,
+        ServerCallContext context)
+    {
+        var regio = tenant.TenantId;
+        var ct = context.CancellationToken;
+        long lastSeen;
+        IReadOnlyDictionary<WerkitemStatus, int> aantallen;
+        await using (var uow = await database.BeginAsync(regio, ct))
+        {
+            // A change committing between these two reads may be both counted and sent: counts are a starting point.
+            lastSeen = await WerkitemWijzigingen.LatestIdAsync(uow, ct);
+            aantallen = await WerkvoorraadQuery.AantallenAsync(uow, ct);
+        }
+
+        LogWatchOpened(logger, regio);
+        try
+        {
+            await responseStream.WriteAsync(new WerkvoorraadUpdate
+            {
+                Aantallen = new WerkvoorraadAantallen
+                {
+                    Aantallen = { aantallen.Select(a => new StatusAantal { Status = a.Key, Aantal = a.Value }) },
+                },
+            }, ct);
+            while (!ct.IsCancellationRequested)
+            {
+                IReadOnlyList<WerkitemWijzigingRecord> wijzigingen;
+                await using (var uow = await database.BeginAsync(regio, ct))
+                {
+                    wijzigingen = await WerkitemWijzigingen.AfterAsync(uow, lastSeen, WatchBatch, ct);
+                }
+
+                foreach (var w in wijzigingen)
+                {
+                    await responseStream.WriteAsync(new WerkvoorraadUpdate { Wijziging = w.ToProto() }, ct);
+                    lastSeen = w.Id;
+                }
+
+                if (wijzigingen.Count < WatchBatch)
+                {
+                    await Task.Delay(WatchInterval, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller stopped watching.
+        }
+
+        LogWatchClosed(logger, regio);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Werkvoorraad watch opened in regio {Regio}")]
+    private static partial void LogWatchOpened(ILogger logger, string regio);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Werkvoorraad watch closed in regio {Regio}")]
+    private static partial void LogWatchClosed(ILogger logger, string regio);
 }

@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Veiligthuis.BuildingBlocks.Werkdagen;
+using Veiligthuis.TestSupport;
+using Veiligthuis.Triage.V1;
+using Veiligthuis.Triage.Werkvoorraad;
+using Xunit;
+
+namespace Veiligthuis.Triage.Tests;
+
+[Collection(nameof(TriageCollection))]
+public sealed class MetricsTests(TriageApp app)
+{
+    private const string Zeeland = "vt-zeeland";
+    private readonly V1.Werkvoorraad.WerkvoorraadClient _client = new(app.CreateGrpcChannel());
+
+    [Fact]
+    public async Task TeLaatGauge_CountsAnOverdueWerkitemPerRegioAndStatus()
+    {
+        using var collector = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), TriageMetrics.MeterName,
+            TriageMetrics.TeLaat);
+        var before = Overdue(collector);
+
+        await app.OpenWerkitemAsync(Zeeland, DateTimeOffset.UtcNow.AddDays(-10));
+
+        await Eventually.UntilAsync(() => Task.FromResult(Overdue(collector) > before), TimeSpan.FromSeconds(20),
+            "the overdue werkitem in the gauge");
+        Assert.All(collector.GetMeasurementSnapshot(), m => Assert.Equal(["regio", "status"], m.Tags.Keys.Order()));
+    }
+
+    [Fact]
+    public async Task DoorlooptijdHistogram_RecordsWerkdagenFromReceiptToAfronden()
+    {
+        using var collector = new MetricCollector<int>(app.Services.GetRequiredService<IMeterFactory>(), TriageMetrics.MeterName,
+            TriageMetrics.Doorlooptijd);
+        var ontvangenOp = DateTimeOffset.UtcNow.AddDays(-10);
+        var werkitem = await app.OpenWerkitemAsync(Zeeland, ontvangenOp);
+        var token = app.Tokens.For(Zeeland);
+        await _client.ClaimWerkitemAsync(new ClaimWerkitemRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(token));
+        await _client.LegAcuteCheckVastAsync(new LegAcuteCheckVastRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(token));
+
+        var afgerond = await _client.RondBeoordelingAfAsync(new RondBeoordelingAfRequest
+        {
+            WerkitemId = werkitem.WerkitemId,
+            Veiligheidstaxatie = { Veiligheidstaxatie.StructureleOnveiligheid },
+            Besluit = Besluit.VervolgstappenBijVt,
+            Vervolg = Vervolg.Onderzoek,
+            Motivatie = "Motivatie voor de metriek.",
+        }, Auth.Bearer(token));
+
+        var expected = WerkdagenCalendar.Nederland.WerkdagenTussen(AmsterdamTime.DateOf(werkitem.OntvangenOp.ToDateTimeOffset()),
+            AmsterdamTime.DateOf(afgerond.AfgerondOp.ToDateTimeOffset()));
+        var recorded = Assert.Single(collector.GetMeasurementSnapshot(), m => Equals(m.Tags["regio"], Zeeland));
+        Assert.Equal(expected, recorded.Value);
+        Assert.Equal(false, recorded.Tags["binnen_termijn"]);
+        Assert.Equal(["binnen_termijn", "regio"], recorded.Tags.Keys.Order());
+    }
+
+    private static long Overdue(MetricCollector<long> collector)
+    {
+        collector.RecordObservableInstruments();
+        return collector.LastMeasurement is null ? 0 : collector.GetMeasurementSnapshot()
+            .Where(m => Equals(m.Tags["regio"], Zeeland) && Equals(m.Tags["status"], "acute_check_open"))
+            .Select(m => m.Value).LastOrDefault();
+    }
+}
