@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Paging;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Adviezen;
@@ -18,36 +18,18 @@ public sealed record AdviezenFilter(DateOnly? Van, DateOnly? TotEnMet)
 /// </summary>
 public sealed record AdviezenCursor(DateOnly Startdatum, Guid AdviesId)
 {
-    public string ToToken(AdviezenFilter filter) => Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('|',
-        "v1", filter.Fingerprint, Startdatum.DayNumber.ToString(CultureInfo.InvariantCulture), AdviesId.ToString("N"))));
+    public const int TokenParts = 2;
 
-    public static AdviezenCursor? FromToken(string token, AdviezenFilter filter)
-    {
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
-            if (parts.Length != 4 || parts[0] != "v1" || parts[1] != filter.Fingerprint)
-            {
-                return null;
-            }
+    public string ToToken(AdviezenFilter filter) => Paging.EncodeToken(filter.Fingerprint,
+        Startdatum.DayNumber.ToString(CultureInfo.InvariantCulture), AdviesId.ToString("N"));
 
-            return new AdviezenCursor(
-                DateOnly.FromDayNumber(int.Parse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture)),
-                Guid.ParseExact(parts[3], "N"));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static AdviezenCursor Parse(string[] parts) => new(
+        DateOnly.FromDayNumber(int.Parse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture)),
+        Guid.ParseExact(parts[1], "N"));
 }
 
 public static class AdviezenQuery
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 500;
-    private const int MaxPageTokenLength = 200;
-
     public static (AdviezenFilter Filter, int PageSize, AdviezenCursor? After) Validate(ListAdviezenRequest request)
     {
         var violations = new Violations();
@@ -66,17 +48,9 @@ public static class AdviezenQuery
         violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
         var filter = new AdviezenFilter(van, totEnMet);
 
-        var pageSize = request.Page?.PageSize ?? 0;
-        violations.Check(pageSize is >= 0 and <= MaxPageSize, "page.page_size", $"Must be between 0 and {MaxPageSize}.");
-        AdviezenCursor? after = null;
-        var token = request.Page?.PageToken ?? "";
-        if (token.Length > 0)
-        {
-            after = token.Length <= MaxPageTokenLength ? AdviezenCursor.FromToken(token, filter) : null;
-            violations.Check(after is not null, "page.page_token", "Not a token of this list with these filters.");
-        }
-
+        var pageSize = Paging.PageSize(request.Page, violations);
+        var after = Paging.Cursor(request.Page, filter.Fingerprint, AdviezenCursor.TokenParts, AdviezenCursor.Parse, violations);
         violations.ThrowIfAny();
-        return (filter, pageSize == 0 ? DefaultPageSize : pageSize, after);
+        return (filter, pageSize, after);
     }
 }

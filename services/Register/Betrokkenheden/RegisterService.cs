@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Paging;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Register.V1;
@@ -11,8 +12,7 @@ namespace Veiligthuis.Register.Betrokkenheden;
 [Authorize(Policy = Policies.RegisterClient)]
 public sealed class RegisterService(RegisterHandler handler, TenantContext tenant, TimeProvider clock) : V1.Register.RegisterBase
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 500;
+    private const string ToegangslogList = "toegangslog";
     private const int SignalBatch = 100;
     private static readonly TimeSpan SignalPollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -102,16 +102,12 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
 
     public override async Task<GetToegangslogResponse> GetToegangslog(GetToegangslogRequest request, ServerCallContext context)
     {
-        var page = request.Page ?? new PageRequest();
         var violations = new Violations();
-        violations.Check(page.PageSize is >= 0 and <= MaxPageSize, "page.page_size", $"Between 0 and {MaxPageSize}.");
-        var beforeSeq = long.MaxValue;
-        violations.Check(page.PageToken.Length == 0 ||
-            (long.TryParse(page.PageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
-                out beforeSeq) && beforeSeq > 0), "page.page_token", "Not a token of this list.");
+        var size = Paging.PageSize(request.Page, violations);
+        var beforeSeq = Paging.Cursor(request.Page, ToegangslogList, 1, ToegangslogCursor.Parse, violations)?.BeforeSeq
+            ?? long.MaxValue;
         violations.ThrowIfAny();
 
-        var size = page.PageSize == 0 ? DefaultPageSize : page.PageSize;
         var regels = await handler.ToegangslogAsync(Caller(), beforeSeq, size + 1, context.CancellationToken);
         var response = new GetToegangslogResponse { Page = new PageResponse() };
         response.Regels.AddRange(regels.Take(size).Select(r => new ToegangslogRegel
@@ -128,7 +124,8 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
         }));
         if (regels.Count > size)
         {
-            response.Page.NextPageToken = regels[size - 1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Page.NextPageToken = Paging.EncodeToken(ToegangslogList,
+                regels[size - 1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return response;
@@ -156,5 +153,15 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
     {
         var regio = Regios.FromTenantId(b.Regio);
         return new BekendIn { Regio = regio, Sinds = b.Sinds.ToProtoDate(), Open = b.Open, Contactpunt = Contactpunten.For(regio) };
+    }
+}
+
+/// <summary>Position in the access log: the entries before this sequence number come next.</summary>
+internal sealed record ToegangslogCursor(long BeforeSeq)
+{
+    public static ToegangslogCursor Parse(string[] parts)
+    {
+        var seq = long.Parse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        return seq > 0 ? new ToegangslogCursor(seq) : throw new FormatException("Sequence numbers start at 1.");
     }
 }

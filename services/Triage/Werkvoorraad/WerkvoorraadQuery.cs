@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Paging;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Werkdagen;
 using Veiligthuis.Triage.V1;
@@ -27,34 +27,19 @@ public sealed record WerkvoorraadCursor(int AcuteRank, DateTimeOffset AcuteKey, 
         ? new(0, w.AcuteCheckUiterlijk, w.BeoordelingUiterlijk, w.OntvangenOp, w.WerkitemId)
         : new(1, NotAcute, w.BeoordelingUiterlijk, w.OntvangenOp, w.WerkitemId);
 
-    public string ToToken(WerkvoorraadFilter filter) => Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('|',
-        "v1", filter.Fingerprint, AcuteRank.ToString(CultureInfo.InvariantCulture),
-        AcuteKey.UtcTicks.ToString(CultureInfo.InvariantCulture),
+    public const int TokenParts = 5;
+
+    public string ToToken(WerkvoorraadFilter filter) => Paging.EncodeToken(filter.Fingerprint,
+        AcuteRank.ToString(CultureInfo.InvariantCulture), AcuteKey.UtcTicks.ToString(CultureInfo.InvariantCulture),
         BeoordelingUiterlijk.DayNumber.ToString(CultureInfo.InvariantCulture),
-        OntvangenOp.UtcTicks.ToString(CultureInfo.InvariantCulture), WerkitemId.ToString("N"))));
+        OntvangenOp.UtcTicks.ToString(CultureInfo.InvariantCulture), WerkitemId.ToString("N"));
 
-    public static WerkvoorraadCursor? FromToken(string token, WerkvoorraadFilter filter)
-    {
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
-            if (parts.Length != 7 || parts[0] != "v1" || parts[1] != filter.Fingerprint)
-            {
-                return null;
-            }
-
-            return new WerkvoorraadCursor(
-                int.Parse(parts[2], CultureInfo.InvariantCulture),
-                new DateTimeOffset(long.Parse(parts[3], CultureInfo.InvariantCulture), TimeSpan.Zero),
-                DateOnly.FromDayNumber(int.Parse(parts[4], CultureInfo.InvariantCulture)),
-                new DateTimeOffset(long.Parse(parts[5], CultureInfo.InvariantCulture), TimeSpan.Zero),
-                Guid.ParseExact(parts[6], "N"));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static WerkvoorraadCursor Parse(string[] parts) => new(
+        int.Parse(parts[0], CultureInfo.InvariantCulture),
+        new DateTimeOffset(long.Parse(parts[1], CultureInfo.InvariantCulture), TimeSpan.Zero),
+        DateOnly.FromDayNumber(int.Parse(parts[2], CultureInfo.InvariantCulture)),
+        new DateTimeOffset(long.Parse(parts[3], CultureInfo.InvariantCulture), TimeSpan.Zero),
+        Guid.ParseExact(parts[4], "N"));
 }
 
 public sealed record WerkvoorraadPage(IReadOnlyList<WerkitemRecord> Werkitems, WerkvoorraadCursor? Next,
@@ -62,25 +47,15 @@ public sealed record WerkvoorraadPage(IReadOnlyList<WerkitemRecord> Werkitems, W
 
 public static class WerkvoorraadQuery
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 500;
-
     public static (WerkvoorraadFilter Filter, int PageSize, WerkvoorraadCursor? After) Validate(ListWerkvoorraadRequest request)
     {
         var violations = new Violations();
         violations.Check(Enum.IsDefined(request.Status), "status", "Unknown code.");
         var filter = new WerkvoorraadFilter(request.Status, request.AlleenTeLaat, request.VandaagUiterlijk);
-        var pageSize = request.Page?.PageSize ?? 0;
-        violations.Check(pageSize is >= 0 and <= MaxPageSize, "page.page_size", $"Must be between 0 and {MaxPageSize}.");
-        WerkvoorraadCursor? after = null;
-        if (!string.IsNullOrEmpty(request.Page?.PageToken))
-        {
-            after = WerkvoorraadCursor.FromToken(request.Page.PageToken, filter);
-            violations.Check(after is not null, "page.page_token", "Not a token of this list with these filters.");
-        }
-
+        var pageSize = Paging.PageSize(request.Page, violations);
+        var after = Paging.Cursor(request.Page, filter.Fingerprint, WerkvoorraadCursor.TokenParts, WerkvoorraadCursor.Parse, violations);
         violations.ThrowIfAny();
-        return (filter, pageSize == 0 ? DefaultPageSize : pageSize, after);
+        return (filter, pageSize, after);
     }
 
     public static async Task<WerkvoorraadPage> QueryAsync(UnitOfWork uow, WerkvoorraadFilter filter, int pageSize,

@@ -52,7 +52,7 @@ try
     for (var page = 1; page <= 9; page++)
     {
         await using var uow = await database.BeginAsync(Regio, ct);
-        var result = await WerkvoorraadQuery.QueryAsync(uow, all, WerkvoorraadQuery.DefaultPageSize, cursor, TimeProvider.System, ct);
+        var result = await WerkvoorraadQuery.QueryAsync(uow, all, Veiligthuis.BuildingBlocks.Paging.Paging.DefaultPageSize, cursor, TimeProvider.System, ct);
         cursor = result.Next;
         someId = result.Werkitems[0].WerkitemId;
     }
@@ -100,7 +100,7 @@ try
     async Task PageAsync(WerkvoorraadFilter filter, WerkvoorraadCursor? after)
     {
         await using var uow = await database.BeginAsync(Regio, ct);
-        _ = await WerkvoorraadQuery.QueryAsync(uow, filter, WerkvoorraadQuery.DefaultPageSize, after, TimeProvider.System, ct);
+        _ = await WerkvoorraadQuery.QueryAsync(uow, filter, Veiligthuis.BuildingBlocks.Paging.Paging.DefaultPageSize, after, TimeProvider.System, ct);
     }
 }
 finally
