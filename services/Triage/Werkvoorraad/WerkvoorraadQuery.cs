@@ -102,12 +102,14 @@ public static class WerkvoorraadQuery
         return new WerkvoorraadPage(items, next, aantallen);
     }
 
-    /// <summary>Items of the regio per status.</summary>
+    /// <summary>Items of the regio per status, from the counts the werkitem triggers keep (migration 0005).</summary>
     public static async Task<IReadOnlyDictionary<WerkitemStatus, int>> AantallenAsync(UnitOfWork uow, CancellationToken ct)
     {
         var aantallen = new Dictionary<WerkitemStatus, int>();
-        await using (var command = uow.Command(
-            "SELECT status, count(*)::int FROM werkitem WHERE regio = $1 GROUP BY status ORDER BY status", uow.Regio))
+        await using (var command = uow.Command("""
+            SELECT status, sum(aantal)::int FROM werkitem_aantal WHERE regio = $1
+            GROUP BY status HAVING sum(aantal) > 0 ORDER BY status
+            """, uow.Regio))
         {
             await using var r = await command.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
