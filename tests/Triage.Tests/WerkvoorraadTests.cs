@@ -4,6 +4,7 @@ using Veiligthuis.BuildingBlocks.Werkdagen;
 using Veiligthuis.Common.V1;
 using Veiligthuis.TestSupport;
 using Veiligthuis.Triage.V1;
+using Veiligthuis.Triage.Werkvoorraad;
 using Xunit;
 
 namespace Veiligthuis.Triage.Tests;
@@ -72,6 +73,46 @@ public sealed class WerkvoorraadTests(TriageApp app)
         Assert.Equal(open.Count(w => w.Status == WerkitemStatus.AcuteCheckOpen), aantallen.GetValueOrDefault(WerkitemStatus.AcuteCheckOpen));
         Assert.Equal(open.Count(w => w.Status == WerkitemStatus.BeoordelingOpen), aantallen.GetValueOrDefault(WerkitemStatus.BeoordelingOpen));
         Assert.Equal(afgerond.Count, aantallen.GetValueOrDefault(WerkitemStatus.Afgerond));
+    }
+
+    [Fact]
+    public async Task ListWerkvoorraad_VandaagUiterlijk_PagesFiltersAndOrdersLikeTheFullWerkvoorraad()
+    {
+        var today = AmsterdamTime.Today(TimeProvider.System);
+        var midnight = AmsterdamTime.StartOfDay(today);
+        // Received five werkdagen before today (none when today is no werkdag), so the beoordeling is due today.
+        var fiveWerkdagenAgo = Enumerable.Range(5, 10).Select(days => AmsterdamTime.StartOfDay(today.AddDays(-days)).AddHours(10))
+            .Where(op => Termijnen.BeoordelingUiterlijk(op) == today).ToArray();
+        var seeded = await app.OpenWerkitemsAsync(Twente, [
+            midnight.AddMinutes(1), midnight.AddMinutes(2), midnight.AddHours(-3), midnight.AddDays(-1),
+            .. fiveWerkdagenAgo, .. fiveWerkdagenAgo, .. fiveWerkdagenAgo.Select(op => op.AddMinutes(5))]);
+        foreach (var w in seeded.Skip(4 + fiveWerkdagenAgo.Length))
+        {
+            await ClaimAndRecordAcuteCheckAsync(w);
+        }
+
+        var checkedAt = DateTimeOffset.UtcNow;
+        var open = await ListAllAsync(new ListWerkvoorraadRequest());
+        var expected = open.Where(w => IsVandaag(w, today)).Select(w => w.WerkitemId).ToList();
+
+        var vandaag = await ListAllAsync(new ListWerkvoorraadRequest { VandaagUiterlijk = true });
+        var perItem = await ListAllAsync(new ListWerkvoorraadRequest { VandaagUiterlijk = true }, pageSize: 1);
+        var teLaat = await ListAllAsync(new ListWerkvoorraadRequest { VandaagUiterlijk = true, AlleenTeLaat = true });
+        var acute = await ListAllAsync(new ListWerkvoorraadRequest { VandaagUiterlijk = true, Status = WerkitemStatus.AcuteCheckOpen });
+        var later = await ListAllAsync(new ListWerkvoorraadRequest { VandaagUiterlijk = true, Status = WerkitemStatus.BeoordelingOpen });
+
+        Assert.Equal(expected, vandaag.Select(w => w.WerkitemId));
+        Assert.Contains(seeded[0].WerkitemId, expected);
+        Assert.Contains(seeded[1].WerkitemId, expected);
+        Assert.DoesNotContain(seeded[2].WerkitemId, expected);
+        Assert.DoesNotContain(seeded[3].WerkitemId, expected);
+        Assert.All(seeded.Skip(4), w => Assert.Contains(w.WerkitemId, expected));
+        Assert.Equal(expected, perItem.Select(w => w.WerkitemId));
+        Assert.Equal(vandaag.Where(w => IsTeLaat(w, today, checkedAt)).Select(w => w.WerkitemId), teLaat.Select(w => w.WerkitemId));
+        Assert.Equal(vandaag.Where(w => w.Status == WerkitemStatus.AcuteCheckOpen).Select(w => w.WerkitemId),
+            acute.Select(w => w.WerkitemId));
+        Assert.Equal(vandaag.Where(w => w.Status == WerkitemStatus.BeoordelingOpen).Select(w => w.WerkitemId),
+            later.Select(w => w.WerkitemId));
     }
 
     [Fact]
@@ -176,10 +217,10 @@ public sealed class WerkvoorraadTests(TriageApp app)
             Auth.Bearer(_token));
     }
 
-    private async Task<List<Werkitem>> ListAllAsync(ListWerkvoorraadRequest request)
+    private async Task<List<Werkitem>> ListAllAsync(ListWerkvoorraadRequest request, int pageSize = 500)
     {
         var all = new List<Werkitem>();
-        request.Page = new PageRequest { PageSize = 500 };
+        request.Page = new PageRequest { PageSize = pageSize };
         while (true)
         {
             var page = await _client.ListWerkvoorraadAsync(request, Auth.Bearer(_token));

@@ -188,6 +188,14 @@ public static class AmsterdamTime
         return DateOf(clock.GetUtcNow());
     }
 
+    /// <summary>Midnight at the start of <paramref name="day"/> in Amsterdam (CET or CEST).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        // DST switches happen at 02:00/03:00, so midnight local is never ambiguous or invalid.
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+    }
+
     /// <summary>The last tick of <paramref name="day"/> in Amsterdam (23:59:59.9999999, CET or CEST).</summary>
     public static DateTimeOffset EndOfDay(DateOnly day)
     {

@@ -65,22 +65,18 @@ public static class WerkvoorraadQuery
         var today = AmsterdamTime.DateOf(now);
         var cursor = after ?? new WerkvoorraadCursor(0, WerkvoorraadCursor.NotAcute, DateOnly.MinValue, WerkvoorraadCursor.NotAcute, Guid.Empty);
         var items = new List<WerkitemRecord>();
-        await using (var command = uow.Command($"""
+        await using (var command = filter.VandaagUiterlijk
+            ? VandaagCommand(uow, filter, now, today, after is not null, cursor, pageSize + 1)
+            : uow.Command($"""
             SELECT {WerkitemStore.Columns}
             FROM werkitem
             WHERE regio = $1
               AND (CASE WHEN $2 = 0 THEN status IN (1, 2) ELSE status = $2 END)
-              AND (NOT $3 OR beoordeling_uiterlijk < $5 OR (status = 1 AND acute_check_uiterlijk < $6))
-              AND (NOT $4 OR beoordeling_uiterlijk = $5
-                   OR (status = 1 AND (acute_check_uiterlijk AT TIME ZONE 'Europe/Amsterdam')::date = $5))
-              AND (NOT $7 OR (CASE WHEN status = 1 THEN 0 ELSE 1 END,
-                              CASE WHEN status = 1 THEN acute_check_uiterlijk ELSE timestamptz '1970-01-01 00:00:00+00' END,
-                              beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($8, $9, $10, $11, $12))
-            ORDER BY CASE WHEN status = 1 THEN 0 ELSE 1 END,
-                     CASE WHEN status = 1 THEN acute_check_uiterlijk ELSE timestamptz '1970-01-01 00:00:00+00' END,
-                     beoordeling_uiterlijk, ontvangen_op, werkitem_id
-            LIMIT $13
-            """, uow.Regio, (int)filter.Status, filter.AlleenTeLaat, filter.VandaagUiterlijk, today, now,
+              AND (NOT $3 OR beoordeling_uiterlijk < $4 OR (status = 1 AND acute_check_uiterlijk < $5))
+              AND (NOT $6 OR ({UrgencyKey}) > ($7, $8, $9, $10, $11))
+            ORDER BY {UrgencyKey}
+            LIMIT $12
+            """, uow.Regio, (int)filter.Status, filter.AlleenTeLaat, today, now,
             after is not null, cursor.AcuteRank, cursor.AcuteKey, cursor.BeoordelingUiterlijk, cursor.OntvangenOp,
             cursor.WerkitemId, pageSize + 1))
         {
@@ -100,6 +96,47 @@ public static class WerkvoorraadQuery
 
         var aantallen = await AantallenAsync(uow, ct);
         return new WerkvoorraadPage(items, next, aantallen);
+    }
+
+    /// <summary>The werkvoorraad order, as indexed by werkitem_werkvoorraad (migration 0002).</summary>
+    private const string UrgencyKey = """
+        CASE WHEN status = 1 THEN 0 ELSE 1 END,
+        CASE WHEN status = 1 THEN acute_check_uiterlijk ELSE timestamptz '1970-01-01 00:00:00+00' END,
+        beoordeling_uiterlijk, ontvangen_op, werkitem_id
+        """;
+
+    /// <summary>
+    /// Items due today: open acute checks due today or with their beoordeling due today, then the other items whose
+    /// beoordeling is due today. Each part reads its own index (migration 0006) in its own order, instead of walking the
+    /// whole werkvoorraad order and filtering, which visited most of a large regio's items.
+    /// </summary>
+    private static Npgsql.NpgsqlCommand VandaagCommand(UnitOfWork uow, WerkvoorraadFilter filter, DateTimeOffset now,
+        DateOnly today, bool hasCursor, WerkvoorraadCursor cursor, int limit)
+    {
+        var wantsAcute = filter.Status is WerkitemStatus.Onbekend or WerkitemStatus.AcuteCheckOpen;
+        var laterStatus = filter.Status == WerkitemStatus.Onbekend ? (int)WerkitemStatus.BeoordelingOpen : (int)filter.Status;
+        return uow.Command($"""
+            SELECT {WerkitemStore.Columns} FROM (
+                (SELECT {WerkitemStore.Columns} FROM werkitem
+                 WHERE $2 AND regio = $1 AND status = 1
+                   AND (beoordeling_uiterlijk = $4 OR (acute_check_uiterlijk >= $5 AND acute_check_uiterlijk < $6))
+                   AND (NOT $8 OR beoordeling_uiterlijk < $4 OR acute_check_uiterlijk < $7)
+                   AND (NOT $9 OR (0, acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $11, $12, $13, $14))
+                 ORDER BY acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id
+                 LIMIT $15)
+                UNION ALL
+                (SELECT {WerkitemStore.Columns} FROM werkitem
+                 WHERE regio = $1 AND status = $3 AND status <> 1 AND beoordeling_uiterlijk = $4
+                   AND NOT $8
+                   AND (NOT $9 OR (1, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $12, $13, $14))
+                 ORDER BY ontvangen_op, werkitem_id
+                 LIMIT $15)
+            ) vandaag
+            ORDER BY {UrgencyKey}
+            LIMIT $15
+            """, uow.Regio, wantsAcute, laterStatus, today, AmsterdamTime.StartOfDay(today).ToUniversalTime(),
+            AmsterdamTime.StartOfDay(today.AddDays(1)).ToUniversalTime(), now, filter.AlleenTeLaat, hasCursor, cursor.AcuteRank,
+            cursor.AcuteKey, cursor.BeoordelingUiterlijk, cursor.OntvangenOp, cursor.WerkitemId, limit);
     }
 
     /// <summary>Items of the regio per status, from the counts the werkitem triggers keep (migration 0005).</summary>

@@ -323,6 +323,21 @@ public sealed class WerkdagenCalendarTests
         Assert.Equal(D(year, month, day).AddDays(1), AmsterdamTime.DateOf(end.AddTicks(1)));
     }
 
+    [Theory]
+    [InlineData(2026, 7, 15, 2)]
+    [InlineData(2026, 1, 15, 1)]
+    [InlineData(2026, 3, 29, 1)]
+    [InlineData(2026, 10, 25, 2)]
+    public void StartOfDay_ReturnsLocalMidnightWithTheOffsetInForceThen(int year, int month, int day, int offsetHours)
+    {
+        var start = AmsterdamTime.StartOfDay(D(year, month, day));
+
+        Assert.Equal(TimeSpan.FromHours(offsetHours), start.Offset);
+        Assert.Equal(new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified), start.DateTime);
+        Assert.Equal(D(year, month, day), AmsterdamTime.DateOf(start));
+        Assert.Equal(D(year, month, day).AddDays(-1), AmsterdamTime.DateOf(start.AddTicks(-1)));
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
