@@ -106,8 +106,8 @@ public static class WerkvoorraadQuery
         """;
 
     /// <summary>
-    /// Items due today: open acute checks due today or with their beoordeling due today, then the other items whose
-    /// beoordeling is due today. Each part reads its own index (migration 0006) in its own order, instead of walking the
+    /// Items due today: open acute checks due today, open acute checks due earlier whose beoordeling is due today, and the
+    /// other items whose beoordeling is due today. Each part reads its own index (migration 0006), instead of walking the
     /// whole werkvoorraad order and filtering, which visited most of a large regio's items.
     /// </summary>
     private static Npgsql.NpgsqlCommand VandaagCommand(UnitOfWork uow, WerkvoorraadFilter filter, DateTimeOffset now,
@@ -118,11 +118,18 @@ public static class WerkvoorraadQuery
         return uow.Command($"""
             SELECT {WerkitemStore.Columns} FROM (
                 (SELECT {WerkitemStore.Columns} FROM werkitem
-                 WHERE $2 AND regio = $1 AND status = 1
-                   AND (beoordeling_uiterlijk = $4 OR (acute_check_uiterlijk >= $5 AND acute_check_uiterlijk < $6))
+                 WHERE $2 AND regio = $1 AND status = 1 AND acute_check_uiterlijk >= $5 AND acute_check_uiterlijk < $6
                    AND (NOT $8 OR beoordeling_uiterlijk < $4 OR acute_check_uiterlijk < $7)
                    AND (NOT $9 OR (0, acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $11, $12, $13, $14))
                  ORDER BY acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id
+                 LIMIT $15)
+                UNION ALL
+                (SELECT {WerkitemStore.Columns} FROM werkitem
+                 WHERE $2 AND regio = $1 AND status = 1 AND beoordeling_uiterlijk = $4
+                   AND NOT (acute_check_uiterlijk >= $5 AND acute_check_uiterlijk < $6)
+                   AND (NOT $8 OR acute_check_uiterlijk < $7)
+                   AND (NOT $9 OR (0, acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $11, $12, $13, $14))
+                 ORDER BY acute_check_uiterlijk, ontvangen_op, werkitem_id
                  LIMIT $15)
                 UNION ALL
                 (SELECT {WerkitemStore.Columns} FROM werkitem
