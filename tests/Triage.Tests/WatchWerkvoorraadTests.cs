@@ -1,4 +1,7 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Veiligthuis.Triage.Werkvoorraad;
 using Veiligthuis.TestSupport;
 using Veiligthuis.Triage.V1;
 using Xunit;
@@ -10,6 +13,9 @@ public sealed class WatchWerkvoorraadTests(TriageApp app)
 {
     private const string Twente = "vt-twente";
     private const string Groningen = "vt-groningen";
+    // Only these tests use these regios.
+    private const string IJsselland = "vt-ijsselland";
+    private const string HollandsMidden = "vt-hollands-midden";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly V1.Werkvoorraad.WerkvoorraadClient _client = new(app.CreateGrpcChannel());
 
@@ -54,6 +60,62 @@ public sealed class WatchWerkvoorraadTests(TriageApp app)
 
         Assert.DoesNotContain(groningenSeen, w => w.WerkitemId == werkitem.WerkitemId);
         await cancel.CancelAsync();
+    }
+
+    [Fact]
+    public async Task WatchWerkvoorraad_AChangeCommittingAfterALaterOne_IsStillDelivered()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var watch = _client.WatchWerkvoorraad(new WatchWerkvoorraadRequest(), Auth.Bearer(app.Tokens.For(IJsselland)),
+            cancellationToken: cancel.Token);
+        Assert.Equal(WerkvoorraadUpdate.UpdateOneofCase.Aantallen, (await NextAsync(watch)).UpdateCase);
+
+        // A change that takes its id first but commits last, as a slow transaction of another replica would.
+        var slowWerkitemId = Guid.NewGuid();
+        await using var slow = new NpgsqlConnection(await TestInfrastructure.AdminConnectionToAsync(app.ConnectionString));
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO werkitem_wijziging (regio, werkitem_id, melding_id, soort, status, at)
+            VALUES ($1, $2, $3, $4, $5, now())
+            """, slow, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = IJsselland });
+            insert.Parameters.Add(new NpgsqlParameter { Value = slowWerkitemId });
+            insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (int)WerkvoorraadWijzigingSoort.Geopend });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (int)WerkitemStatus.AcuteCheckOpen });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var fast = await app.OpenWerkitemAsync(IJsselland);
+        await transaction.CommitAsync();
+
+        var seen = new List<string>();
+        while (!(seen.Contains(fast.WerkitemId) && seen.Contains(slowWerkitemId.ToString())))
+        {
+            var update = await NextAsync(watch);
+            Assert.Equal(WerkvoorraadUpdate.UpdateOneofCase.Wijziging, update.UpdateCase);
+            seen.Add(update.Wijziging.WerkitemId);
+        }
+
+        Assert.Equal([slowWerkitemId.ToString(), fast.WerkitemId], seen);
+        await cancel.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Opruiming_RemovesChangesPastTheirRetention_AndKeepsRecentOnes()
+    {
+        var token = app.Tokens.For(HollandsMidden);
+        var werkitem = await app.OpenWerkitemAsync(HollandsMidden);
+        await app.AdminQueryAsync("UPDATE werkitem_wijziging SET at = now() - interval '2 days' WHERE regio = $1", HollandsMidden);
+        await _client.ClaimWerkitemAsync(new ClaimWerkitemRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(token));
+
+        var removed = await app.Services.GetRequiredService<WerkitemWijzigingOpruiming>().RunOnceAsync(CancellationToken.None);
+
+        Assert.True(removed >= 1);
+        var left = await app.AdminQueryAsync("SELECT soort FROM werkitem_wijziging WHERE regio = $1", HollandsMidden);
+        Assert.Equal([(int)WerkvoorraadWijzigingSoort.Geclaimd], left.Select(row => (int)row[0]!));
     }
 
     private static async Task<List<WerkvoorraadWijziging>> WijzigingenOfAsync(AsyncServerStreamingCall<WerkvoorraadUpdate> call,

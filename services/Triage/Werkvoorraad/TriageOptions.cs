@@ -9,4 +9,10 @@ public sealed class TriageOptions
 
     /// <summary>How often the overdue werkitems are counted for the te_laat gauge.</summary>
     public TimeSpan TeLaatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long werkitem changes are kept for WatchWerkvoorraad.</summary>
+    public TimeSpan WijzigingBewaartermijn { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the changes past <see cref="WijzigingBewaartermijn"/> are removed.</summary>
+    public TimeSpan WijzigingOpruimInterval { get; set; } = TimeSpan.FromHours(1);
 }

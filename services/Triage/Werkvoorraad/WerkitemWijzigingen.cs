@@ -7,7 +7,13 @@ using Veiligthuis.Triage.V1;
 namespace Veiligthuis.Triage.Werkvoorraad;
 
 public sealed record WerkitemWijzigingRecord(long Id, Guid WerkitemId, Guid MeldingId, WerkvoorraadWijzigingSoort Soort,
-    WerkitemStatus Status, string? GeclaimdDoor, DateTimeOffset? GeclaimdTot, DateTimeOffset At);
+    WerkitemStatus Status, string? GeclaimdDoor, DateTimeOffset? GeclaimdTot, DateTimeOffset At, long Xid)
+{
+    public WijzigingCursor Cursor => new(Xid, Id);
+}
+
+/// <summary>A position in a regio's changes: the transaction that wrote a change, then its id.</summary>
+public sealed record WijzigingCursor(long Xid, long Id);
 
 /// <summary>The change log of a regio's werkitems, written in the transaction of each change.</summary>
 public static class WerkitemWijzigingen
@@ -21,32 +27,44 @@ public static class WerkitemWijzigingen
             new NpgsqlParameter { Value = (object?)geclaimdDoor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = (object?)geclaimdTot ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz }, at);
 
-    /// <summary>The id of the regio's latest change, 0 when there is none.</summary>
-    public static async Task<long> LatestIdAsync(UnitOfWork uow, CancellationToken ct)
+    /// <summary>
+    /// Where a watcher starts: after every change of a transaction that ended before the oldest one still running.
+    /// Changes of transactions running now come after it, so they are sent once they commit.
+    /// </summary>
+    public static async Task<WijzigingCursor> StartAsync(UnitOfWork uow, CancellationToken ct)
     {
-        await using var command = uow.Command("SELECT coalesce(max(id), 0) FROM werkitem_wijziging WHERE regio = $1", uow.Regio);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        await using var command = uow.Command("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
+        return new WijzigingCursor((long)(await command.ExecuteScalarAsync(ct))! - 1, long.MaxValue);
     }
 
-    /// <summary>The regio's changes after <paramref name="afterId"/>, oldest first.</summary>
-    public static async Task<IReadOnlyList<WerkitemWijzigingRecord>> AfterAsync(UnitOfWork uow, long afterId, int limit,
+    /// <summary>
+    /// The regio's changes after <paramref name="after"/> in (transaction, id) order, of transactions that have all ended:
+    /// a transaction still running may commit later with lower ids, so its rows wait until it is over.
+    /// </summary>
+    public static async Task<IReadOnlyList<WerkitemWijzigingRecord>> AfterAsync(UnitOfWork uow, WijzigingCursor after, int limit,
         CancellationToken ct)
     {
         await using var command = uow.Command("""
-            SELECT id, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at
-            FROM werkitem_wijziging WHERE regio = $1 AND id > $2 ORDER BY id LIMIT $3
-            """, uow.Regio, afterId, limit);
+            SELECT id, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at, xid
+            FROM werkitem_wijziging
+            WHERE regio = $1 AND (xid, id) > ($2, $3) AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+            ORDER BY xid, id LIMIT $4
+            """, uow.Regio, after.Xid, after.Id, limit);
         await using var r = await command.ExecuteReaderAsync(ct);
         var rows = new List<WerkitemWijzigingRecord>();
         while (await r.ReadAsync(ct))
         {
             rows.Add(new WerkitemWijzigingRecord(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), (WerkvoorraadWijzigingSoort)r.GetInt32(3),
                 (WerkitemStatus)r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5),
-                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7)));
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7), r.GetInt64(8)));
         }
 
         return rows;
     }
+
+    /// <summary>Removes the regio's changes recorded before <paramref name="before"/>; watchers have long sent them.</summary>
+    public static Task<int> RemoveBeforeAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
+        uow.ExecuteAsync("DELETE FROM werkitem_wijziging WHERE regio = $1 AND at < $2", ct, uow.Regio, before);
 
     public static WerkvoorraadWijziging ToProto(this WerkitemWijzigingRecord w) => new()
     {

@@ -12,6 +12,8 @@ public static class WerkvoorraadExtensions
         builder.Services.AddScoped<ClaimWerkitemHandler>();
         builder.Services.AddSingleton<TriageMetrics>();
         builder.Services.AddHostedService<TeLaatMonitor>();
+        builder.Services.AddSingleton<WerkitemWijzigingOpruiming>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WerkitemWijzigingOpruiming>());
         return builder;
     }
 }

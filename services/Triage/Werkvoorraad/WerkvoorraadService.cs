@@ -90,12 +90,12 @@ public sealed partial class WerkvoorraadService(Database database, TenantContext
     {
         var regio = tenant.TenantId;
         var ct = context.CancellationToken;
-        long lastSeen;
+        WijzigingCursor lastSeen;
         IReadOnlyDictionary<WerkitemStatus, int> aantallen;
         await using (var uow = await database.BeginAsync(regio, ct))
         {
             // A change committing between these two reads may be both counted and sent: counts are a starting point.
-            lastSeen = await WerkitemWijzigingen.LatestIdAsync(uow, ct);
+            lastSeen = await WerkitemWijzigingen.StartAsync(uow, ct);
             aantallen = await WerkvoorraadQuery.AantallenAsync(uow, ct);
         }
 
@@ -120,7 +120,7 @@ public sealed partial class WerkvoorraadService(Database database, TenantContext
                 foreach (var w in wijzigingen)
                 {
                     await responseStream.WriteAsync(new WerkvoorraadUpdate { Wijziging = w.ToProto() }, ct);
-                    lastSeen = w.Id;
+                    lastSeen = w.Cursor;
                 }
 
                 if (wijzigingen.Count < WatchBatch)
