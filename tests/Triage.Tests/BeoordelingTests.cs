@@ -41,12 +41,16 @@ public sealed class BeoordelingTests(TriageApp app)
             Besluit = Besluit.VervolgstappenBijVt,
             Vervolg = Vervolg.Onderzoek,
             Motivatie = Motivatie,
+            MedeBeoordelaar = "collega-gw-1",
+            MedeBeoordelaarDeskundigheid = Deskundigheid.Gedragswetenschapper,
         }, Auth.Bearer(_token));
 
         Assert.Equal(WerkitemStatus.Afgerond, afgerond.Status);
         Assert.Equal(Besluit.VervolgstappenBijVt, afgerond.Besluit);
         Assert.Equal(Vervolg.Onderzoek, afgerond.Vervolg);
         Assert.Equal(claimed.GeclaimdDoor, afgerond.AfgerondDoor);
+        Assert.Equal("collega-gw-1", afgerond.MedeBeoordelaar);
+        Assert.Equal(Deskundigheid.Gedragswetenschapper, afgerond.MedeBeoordelaarDeskundigheid);
         Assert.InRange(afgerond.AfgerondOp.ToDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(1));
         var read = await _client.GetWerkitemAsync(new GetWerkitemRequest { MeldingId = werkitem.MeldingId }, Auth.Bearer(_token));
         Assert.Equal(WerkitemStatus.Afgerond, read.Status);
@@ -74,6 +78,8 @@ public sealed class BeoordelingTests(TriageApp app)
         Assert.Equal(Vervolg.Onderzoek, vb.Vervolg);
         Assert.True(vb.BinnenTermijn);
         Assert.Equal(afgerond.AfgerondOp, vb.AfgerondOp);
+        Assert.Equal(Deskundigheid.Gedragswetenschapper, vb.MedeBeoordelaarDeskundigheid);
+        Assert.All(events, e => Assert.DoesNotContain("collega-gw-1", System.Text.Encoding.UTF8.GetString(e.Payload), StringComparison.Ordinal));
         Assert.All(events, e => Assert.DoesNotContain("Motivatie-7c1f", System.Text.Encoding.UTF8.GetString(e.Payload), StringComparison.Ordinal));
         Assert.Contains(app.Logs, l => l.Contains(werkitem.WerkitemId, StringComparison.Ordinal));
         Assert.DoesNotContain(app.Logs, l => l.Contains("Motivatie-7c1f", StringComparison.Ordinal));
@@ -193,6 +199,24 @@ public sealed class BeoordelingTests(TriageApp app)
         Assert.Contains("veiligheidstaxatie", fields);
         Assert.Contains("vervolg", fields);
         Assert.Contains("motivatie", fields);
+        Assert.Contains("mede_beoordelaar", fields);
+        Assert.Contains("mede_beoordelaar_deskundigheid", fields);
+    }
+
+    [Fact]
+    public async Task RondBeoordelingAf_WithTheCallerAsTheSecondPairOfEyes_ReturnsInvalidArgumentAndChangesNothing()
+    {
+        var werkitem = await app.OpenWerkitemAsync(Friesland);
+        var claimed = await ClaimAsync(werkitem, _token);
+        await _client.LegAcuteCheckVastAsync(new LegAcuteCheckVastRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(_token));
+        var request = Afronden(werkitem, Besluit.GeenVervolg);
+        request.MedeBeoordelaar = claimed.GeclaimdDoor;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.RondBeoordelingAfAsync(request, Auth.Bearer(_token)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "mede_beoordelaar");
+        await AssertUnchangedAsync(werkitem, WerkitemStatus.BeoordelingOpen, events: 1);
     }
 
     [Fact]
@@ -233,6 +257,8 @@ public sealed class BeoordelingTests(TriageApp app)
         Veiligheidstaxatie = { Veiligheidstaxatie.StructureleOnveiligheid },
         Besluit = besluit,
         Motivatie = Motivatie,
+        MedeBeoordelaar = "collega-gw-1",
+        MedeBeoordelaarDeskundigheid = Deskundigheid.Gedragswetenschapper,
     };
 
     private async Task AssertUnchangedAsync(Werkitem werkitem, WerkitemStatus status, int events)

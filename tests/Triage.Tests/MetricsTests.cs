@@ -47,6 +47,8 @@ public sealed class MetricsTests(TriageApp app)
             Besluit = Besluit.VervolgstappenBijVt,
             Vervolg = Vervolg.Onderzoek,
             Motivatie = "Motivatie voor de metriek.",
+            MedeBeoordelaar = "collega-gw-1",
+            MedeBeoordelaarDeskundigheid = Deskundigheid.Gedragswetenschapper,
         }, Auth.Bearer(token));
 
         var expected = WerkdagenCalendar.Nederland.WerkdagenTussen(AmsterdamTime.DateOf(werkitem.OntvangenOp.ToDateTimeOffset()),

@@ -25,6 +25,8 @@ public sealed class WerkvoorraadAantallenTests(TriageApp app)
             Veiligheidstaxatie = { Veiligheidstaxatie.GeenZorgen },
             Besluit = Besluit.GeenVervolg,
             Motivatie = "Geen zorgen.",
+            MedeBeoordelaar = "collega-gw-1",
+            MedeBeoordelaarDeskundigheid = Deskundigheid.Gedragswetenschapper,
         }, Auth.Bearer(_token)).ResponseAsync));
 
         var aantallen = (await _client.ListWerkvoorraadAsync(new ListWerkvoorraadRequest(), Auth.Bearer(_token)))

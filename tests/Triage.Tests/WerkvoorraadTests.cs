@@ -34,6 +34,8 @@ public sealed class WerkvoorraadTests(TriageApp app)
             Veiligheidstaxatie = { Veiligheidstaxatie.GeenZorgen },
             Besluit = Besluit.GeenVervolg,
             Motivatie = "Geen zorgen.",
+            MedeBeoordelaar = "collega-gw-1",
+            MedeBeoordelaarDeskundigheid = Deskundigheid.Gedragswetenschapper,
         }, Auth.Bearer(_token));
 
         var open = await ListAllAsync(new ListWerkvoorraadRequest());

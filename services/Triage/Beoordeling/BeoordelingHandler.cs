@@ -10,7 +10,7 @@ namespace Veiligthuis.Triage.Beoordeling;
 public sealed record LegAcuteCheckVast(string Regio, string Actor, Guid WerkitemId, bool AcuteOnveiligheid, DirecteActie DirecteActie);
 
 public sealed record RondBeoordelingAf(string Regio, string Actor, Guid WerkitemId, IReadOnlyList<Veiligheidstaxatie> Veiligheidstaxatie,
-    bool Vermoeden, Besluit Besluit, Vervolg Vervolg, string Motivatie);
+    bool Vermoeden, Besluit Besluit, Vervolg Vervolg, string Motivatie, string MedeBeoordelaar, Deskundigheid MedeBeoordelaarDeskundigheid);
 
 /// <summary>
 /// The state machine of a werkitem: ACUTE_CHECK_OPEN → BEOORDELING_OPEN → AFGEROND, each step by
@@ -55,7 +55,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
 
             var now = PostgresTime.Truncate(clock.GetUtcNow());
             var uitkomst = new BeoordelingUitkomst(command.Veiligheidstaxatie, command.Vermoeden, command.Besluit,
-                command.Vervolg, command.Motivatie, command.Actor, now);
+                command.Vervolg, command.Motivatie, command.Actor, now, command.MedeBeoordelaar,
+                command.MedeBeoordelaarDeskundigheid);
             await WerkitemStore.SetBeoordelingAsync(uow, command.WerkitemId, uitkomst, ct);
             await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
                 WerkvoorraadWijzigingSoort.Afgerond, WerkitemStatus.Afgerond, null, null, now, ct);
@@ -69,6 +70,7 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
                 BinnenTermijn = AmsterdamTime.DateOf(now) <= werkitem.BeoordelingUiterlijk,
                 Veiligheidstaxatie = { command.Veiligheidstaxatie },
                 Vermoeden = command.Vermoeden,
+                MedeBeoordelaarDeskundigheid = command.MedeBeoordelaarDeskundigheid,
             }, werkitem.MeldingId.ToString(), ct);
             await uow.CommitAsync(ct);
             metrics.Afgerond(command.Regio, werkitem, now);

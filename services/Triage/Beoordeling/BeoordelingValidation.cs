@@ -7,6 +7,7 @@ namespace Veiligthuis.Triage.Beoordeling;
 public static class BeoordelingValidation
 {
     public const int MaxMotivatie = 4000;
+    public const int MaxMedewerker = 200;
 
     public static (Guid WerkitemId, bool AcuteOnveiligheid, DirecteActie DirecteActie) Validate(LegAcuteCheckVastRequest request)
     {
@@ -27,7 +28,8 @@ public static class BeoordelingValidation
         return (werkitemId, request.AcuteOnveiligheid, request.DirecteActie);
     }
 
-    public static (Guid WerkitemId, IReadOnlyList<Veiligheidstaxatie> Taxatie) Validate(RondBeoordelingAfRequest request)
+    /// <param name="actor">The caller, who cannot be the second pair of eyes of their own beoordeling.</param>
+    public static (Guid WerkitemId, IReadOnlyList<Veiligheidstaxatie> Taxatie) Validate(RondBeoordelingAfRequest request, string actor)
     {
         var violations = new Violations();
         var werkitemId = Id(request.WerkitemId, violations);
@@ -52,6 +54,14 @@ public static class BeoordelingValidation
 
         violations.Check(!string.IsNullOrWhiteSpace(request.Motivatie), "motivatie", "Required.");
         violations.Check(request.Motivatie.Length <= MaxMotivatie, "motivatie", $"At most {MaxMotivatie} characters.");
+
+        violations.Check(!string.IsNullOrWhiteSpace(request.MedeBeoordelaar), "mede_beoordelaar",
+            "Required: the colleague with whom the beoordeling was taken (four eyes).");
+        violations.Check(request.MedeBeoordelaar.Length <= MaxMedewerker, "mede_beoordelaar", $"At most {MaxMedewerker} characters.");
+        violations.Check(!string.Equals(request.MedeBeoordelaar.Trim(), actor, StringComparison.Ordinal), "mede_beoordelaar",
+            "Four eyes: another medewerker than the caller.");
+        violations.Check(request.MedeBeoordelaarDeskundigheid != Deskundigheid.Onbekend && Enum.IsDefined(request.MedeBeoordelaarDeskundigheid),
+            "mede_beoordelaar_deskundigheid", "Required: a known deskundigheid.");
 
         violations.ThrowIfAny();
         return (werkitemId, [.. request.Veiligheidstaxatie]);

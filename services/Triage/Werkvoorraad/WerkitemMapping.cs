@@ -40,6 +40,8 @@ internal static class WerkitemMapping
             proto.Vervolg = beoordeling.Vervolg;
             proto.AfgerondDoor = beoordeling.Door;
             proto.AfgerondOp = Timestamp.FromDateTimeOffset(beoordeling.AfgerondOp);
+            proto.MedeBeoordelaar = beoordeling.MedeBeoordelaar ?? "";
+            proto.MedeBeoordelaarDeskundigheid = beoordeling.MedeBeoordelaarDeskundigheid;
             if (withMotivatie)
             {
                 proto.Motivatie = beoordeling.Motivatie;

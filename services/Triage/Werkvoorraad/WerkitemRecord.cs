@@ -20,7 +20,10 @@ public sealed record WerkitemRecord(
 /// <summary>The recorded acute check: who, when, and the immediate action on acute onveiligheid.</summary>
 public sealed record AcuteCheckUitkomst(bool AcuteOnveiligheid, DirecteActie DirecteActie, string Door, DateTimeOffset VastgelegdOp);
 
-/// <summary>The recorded veiligheidsbeoordeling. The motivatie is free text: never logged nor published.</summary>
+/// <summary>
+/// The recorded veiligheidsbeoordeling, taken by <see cref="Door"/> with <see cref="MedeBeoordelaar"/> (four eyes; empty
+/// for items afgerond before it was recorded). The motivatie is free text: never logged nor published.
+/// </summary>
 public sealed record BeoordelingUitkomst(
     IReadOnlyList<Veiligheidstaxatie> Veiligheidstaxatie,
     bool Vermoeden,
@@ -28,7 +31,9 @@ public sealed record BeoordelingUitkomst(
     Vervolg Vervolg,
     string Motivatie,
     string Door,
-    DateTimeOffset AfgerondOp);
+    DateTimeOffset AfgerondOp,
+    string? MedeBeoordelaar,
+    Deskundigheid MedeBeoordelaarDeskundigheid);
 
 /// <summary>Who holds the lease on a werkitem and until when (from the lease store).</summary>
 public sealed record Claim(string Door, DateTimeOffset Tot);

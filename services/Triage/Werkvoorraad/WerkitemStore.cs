@@ -9,7 +9,8 @@ public static class WerkitemStore
     internal const string Columns = """
         werkitem_id, regio, melding_id, ontvangen_op, acute_check_uiterlijk, beoordeling_uiterlijk, status, aangemaakt_op,
         acute_onveiligheid, directe_actie, acute_check_door, acute_check_vastgelegd_op,
-        veiligheidstaxatie, vermoeden, besluit, vervolg, motivatie, afgerond_door, afgerond_op
+        veiligheidstaxatie, vermoeden, besluit, vervolg, motivatie, afgerond_door, afgerond_op,
+        mede_beoordelaar, mede_beoordelaar_deskundigheid
         """;
 
     /// <summary>Inserts the work item unless the melding already has one.</summary>
@@ -64,12 +65,13 @@ public static class WerkitemStore
     public static Task SetBeoordelingAsync(UnitOfWork uow, Guid werkitemId, BeoordelingUitkomst uitkomst, CancellationToken ct) =>
         uow.ExecuteAsync("""
             UPDATE werkitem SET status = $3, veiligheidstaxatie = $4, vermoeden = $5, besluit = $6, vervolg = $7,
-                motivatie = $8, afgerond_door = $9, afgerond_op = $10,
-                geclaimd_door = NULL, geclaimd_op = NULL, geclaimd_tot = NULL
+                motivatie = $8, afgerond_door = $9, afgerond_op = $10, mede_beoordelaar = $11,
+                mede_beoordelaar_deskundigheid = $12, geclaimd_door = NULL, geclaimd_op = NULL, geclaimd_tot = NULL
             WHERE regio = $1 AND werkitem_id = $2
             """, ct, uow.Regio, werkitemId, (int)WerkitemStatus.Afgerond,
             uitkomst.Veiligheidstaxatie.Select(t => (int)t).ToArray(), uitkomst.Vermoeden, (int)uitkomst.Besluit,
-            (int)uitkomst.Vervolg, uitkomst.Motivatie, uitkomst.Door, uitkomst.AfgerondOp);
+            (int)uitkomst.Vervolg, uitkomst.Motivatie, uitkomst.Door, uitkomst.AfgerondOp, uitkomst.MedeBeoordelaar,
+            (int)uitkomst.MedeBeoordelaarDeskundigheid);
 
     private static async Task<WerkitemRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken ct)
     {
@@ -99,7 +101,8 @@ public static class WerkitemStore
                 Beoordeling = new BeoordelingUitkomst(
                     [.. r.GetFieldValue<int[]>(12).Select(t => (Veiligheidstaxatie)t)], r.GetBoolean(13),
                     (Besluit)r.GetInt32(14), (Vervolg)r.GetInt32(15), r.GetString(16), r.GetString(17),
-                    r.GetFieldValue<DateTimeOffset>(18)),
+                    r.GetFieldValue<DateTimeOffset>(18), r.IsDBNull(19) ? null : r.GetString(19),
+                    r.IsDBNull(20) ? Deskundigheid.Onbekend : (Deskundigheid)r.GetInt32(20)),
             };
         }
 

@@ -76,9 +76,10 @@ public sealed partial class WerkvoorraadService(Database database, TenantContext
 
     public override async Task<Werkitem> RondBeoordelingAf(RondBeoordelingAfRequest request, ServerCallContext context)
     {
-        var (werkitemId, taxatie) = BeoordelingValidation.Validate(request);
+        var (werkitemId, taxatie) = BeoordelingValidation.Validate(request, tenant.Actor);
         var werkitem = await beoordeling.HandleAsync(new Beoordeling.RondBeoordelingAf(tenant.TenantId, tenant.Actor,
-            werkitemId, taxatie, request.Vermoeden, request.Besluit, request.Vervolg, request.Motivatie), context.CancellationToken);
+            werkitemId, taxatie, request.Vermoeden, request.Besluit, request.Vervolg, request.Motivatie,
+            request.MedeBeoordelaar.Trim(), request.MedeBeoordelaarDeskundigheid), context.CancellationToken);
         return werkitem.ToProto(null);
     }
 
