@@ -5,11 +5,18 @@ public static class RequestFields
 {
     public static Guid RequireId(string value, string field)
     {
-        if (!Guid.TryParse(value, out var id) || id == Guid.Empty)
-        {
-            new Violations().Add(field, "Must be a UUID.").ThrowIfAny();
-        }
+        var violations = new Violations();
+        var id = RequireId(value, field, violations);
+        violations.ThrowIfAny();
+        return id;
+    }
 
+    /// <summary>The id, or a violation added to <paramref name="violations"/>, so that every field is reported at once.</summary>
+    public static Guid RequireId(string value, string field, Violations violations)
+    {
+        ArgumentNullException.ThrowIfNull(violations);
+        var ok = Guid.TryParse(value, out var id) && id != Guid.Empty;
+        violations.Check(ok, field, "Must be a UUID.");
         return id;
     }
 }

@@ -28,8 +28,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
         var now = PostgresTime.Truncate(clock.GetUtcNow());
         var uitkomst = new AcuteCheckUitkomst(command.AcuteOnveiligheid, command.DirecteActie, command.Actor, now);
         await WerkitemStore.SetAcuteCheckAsync(uow, command.WerkitemId, uitkomst, ct);
-        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
-            WerkvoorraadWijzigingSoort.AcuteCheckVastgelegd, WerkitemStatus.BeoordelingOpen, command.Actor, null, now, ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem with { Status = WerkitemStatus.BeoordelingOpen },
+            WerkvoorraadWijzigingSoort.AcuteCheckVastgelegd, command.Actor, null, now, ct);
         await uow.PublishAsync(EventTopics.AcuteCheckVastgelegd, new AcuteCheckVastgelegd
         {
             WerkitemId = werkitem.WerkitemId.ToString(),
@@ -58,8 +58,8 @@ public sealed partial class BeoordelingHandler(Database database, WerkitemLeases
                 command.Vervolg, command.Motivatie, command.Actor, now, command.MedeBeoordelaar,
                 command.MedeBeoordelaarDeskundigheid);
             await WerkitemStore.SetBeoordelingAsync(uow, command.WerkitemId, uitkomst, ct);
-            await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId,
-                WerkvoorraadWijzigingSoort.Afgerond, WerkitemStatus.Afgerond, null, null, now, ct);
+            await WerkitemWijzigingen.RecordAsync(uow, werkitem with { Status = WerkitemStatus.Afgerond },
+                WerkvoorraadWijzigingSoort.Afgerond, null, null, now, ct);
             await uow.PublishAsync(EventTopics.VeiligheidsbeoordelingAfgerond, new VeiligheidsbeoordelingAfgerond
             {
                 WerkitemId = werkitem.WerkitemId.ToString(),

@@ -12,7 +12,7 @@ public static class BeoordelingValidation
     public static (Guid WerkitemId, bool AcuteOnveiligheid, DirecteActie DirecteActie) Validate(LegAcuteCheckVastRequest request)
     {
         var violations = new Violations();
-        var werkitemId = Id(request.WerkitemId, violations);
+        var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id", violations);
         if (request.AcuteOnveiligheid)
         {
             violations.Check(request.DirecteActie != DirecteActie.Onbekend && Enum.IsDefined(request.DirecteActie),
@@ -32,7 +32,7 @@ public static class BeoordelingValidation
     public static (Guid WerkitemId, IReadOnlyList<Veiligheidstaxatie> Taxatie) Validate(RondBeoordelingAfRequest request, string actor)
     {
         var violations = new Violations();
-        var werkitemId = Id(request.WerkitemId, violations);
+        var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id", violations);
 
         violations.Check(request.Veiligheidstaxatie.Count > 0, "veiligheidstaxatie", "Required: at least one category.");
         violations.Check(request.Veiligheidstaxatie.All(t => t != Veiligheidstaxatie.Onbekend && Enum.IsDefined(t)),
@@ -65,12 +65,5 @@ public static class BeoordelingValidation
 
         violations.ThrowIfAny();
         return (werkitemId, [.. request.Veiligheidstaxatie]);
-    }
-
-    private static Guid Id(string value, Violations violations)
-    {
-        var ok = Guid.TryParse(value, out var id) && id != Guid.Empty;
-        violations.Check(ok, "werkitem_id", "Must be a UUID.");
-        return id;
     }
 }

@@ -27,8 +27,7 @@ public sealed partial class ClaimWerkitemHandler(Database database, WerkitemLeas
             ?? throw new FailedPreconditionException($"Werkitem {command.WerkitemId} is claimed by another medewerker.");
         var now = clock.GetUtcNow();
         await WerkitemStore.SetClaimAsync(uow, command.WerkitemId, command.Actor, now, claim.Tot, ct);
-        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId, WerkvoorraadWijzigingSoort.Geclaimd,
-            werkitem.Status, command.Actor, claim.Tot, now, ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem, WerkvoorraadWijzigingSoort.Geclaimd, command.Actor, claim.Tot, now, ct);
         await uow.CommitAsync(ct);
         LogClaimed(logger, command.WerkitemId, command.Regio);
         return (werkitem, claim);
@@ -45,8 +44,7 @@ public sealed partial class ClaimWerkitemHandler(Database database, WerkitemLeas
         }
 
         await WerkitemStore.ClearClaimAsync(uow, command.WerkitemId, command.Actor, ct);
-        await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, werkitem.MeldingId, WerkvoorraadWijzigingSoort.Vrijgegeven,
-            werkitem.Status, null, null, clock.GetUtcNow(), ct);
+        await WerkitemWijzigingen.RecordAsync(uow, werkitem, WerkvoorraadWijzigingSoort.Vrijgegeven, null, null, clock.GetUtcNow(), ct);
         await uow.CommitAsync(ct);
         LogReleased(logger, command.WerkitemId, command.Regio);
         return werkitem;

@@ -37,8 +37,7 @@ public sealed partial class MeldingOntvangenHandler(Database database, TimeProvi
             AangemaaktOp: now);
         if (await WerkitemStore.TryInsertAsync(uow, werkitem, ct))
         {
-            await WerkitemWijzigingen.RecordAsync(uow, werkitem.WerkitemId, meldingId, WerkvoorraadWijzigingSoort.Geopend,
-                werkitem.Status, null, null, now, ct);
+            await WerkitemWijzigingen.RecordAsync(uow, werkitem, WerkvoorraadWijzigingSoort.Geopend, null, null, now, ct);
         }
 
         await uow.CommitAsync(ct);

@@ -18,6 +18,7 @@ internal static class WerkitemMapping
             OntvangenOp = Timestamp.FromDateTimeOffset(w.OntvangenOp),
             AcuteCheckUiterlijk = Timestamp.FromDateTimeOffset(w.AcuteCheckUiterlijk),
             BeoordelingUiterlijk = w.BeoordelingUiterlijk.ToProtoDate(),
+            Team = w.Team ?? "",
         };
         if (claim is not null)
         {

@@ -15,6 +15,9 @@ public sealed record WerkitemRecord(
     public AcuteCheckUitkomst? AcuteCheck { get; init; }
 
     public BeoordelingUitkomst? Beoordeling { get; init; }
+
+    /// <summary>The regio's team the werkitem is assigned to, if any.</summary>
+    public string? Team { get; init; }
 }
 
 /// <summary>The recorded acute check: who, when, and the immediate action on acute onveiligheid.</summary>

@@ -10,7 +10,7 @@ public static class WerkitemStore
         werkitem_id, regio, melding_id, ontvangen_op, acute_check_uiterlijk, beoordeling_uiterlijk, status, aangemaakt_op,
         acute_onveiligheid, directe_actie, acute_check_door, acute_check_vastgelegd_op,
         veiligheidstaxatie, vermoeden, besluit, vervolg, motivatie, afgerond_door, afgerond_op,
-        mede_beoordelaar, mede_beoordelaar_deskundigheid
+        mede_beoordelaar, mede_beoordelaar_deskundigheid, team
         """;
 
     /// <summary>Inserts the work item unless the melding already has one.</summary>
@@ -48,6 +48,10 @@ public static class WerkitemStore
             WHERE regio = $1 AND werkitem_id = $2
             """, ct, uow.Regio, werkitemId, door, op, tot);
 
+    public static Task SetTeamAsync(UnitOfWork uow, Guid werkitemId, string? team, CancellationToken ct) =>
+        uow.ExecuteAsync("UPDATE werkitem SET team = $3 WHERE regio = $1 AND werkitem_id = $2", ct, uow.Regio, werkitemId,
+            new NpgsqlParameter { Value = (object?)team ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+
     public static Task ClearClaimAsync(UnitOfWork uow, Guid werkitemId, string door, CancellationToken ct) =>
         uow.ExecuteAsync("""
             UPDATE werkitem SET geclaimd_door = NULL, geclaimd_op = NULL, geclaimd_tot = NULL
@@ -84,7 +88,7 @@ public static class WerkitemStore
     {
         var record = new WerkitemRecord(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetFieldValue<DateTimeOffset>(3),
             r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateOnly>(5), (WerkitemStatus)r.GetInt32(6),
-            r.GetFieldValue<DateTimeOffset>(7));
+            r.GetFieldValue<DateTimeOffset>(7)) { Team = r.IsDBNull(21) ? null : r.GetString(21) };
         if (!r.IsDBNull(11))
         {
             record = record with

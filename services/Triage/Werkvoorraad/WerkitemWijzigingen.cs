@@ -7,7 +7,7 @@ using Veiligthuis.Triage.V1;
 namespace Veiligthuis.Triage.Werkvoorraad;
 
 public sealed record WerkitemWijzigingRecord(long Id, Guid WerkitemId, Guid MeldingId, WerkvoorraadWijzigingSoort Soort,
-    WerkitemStatus Status, string? GeclaimdDoor, DateTimeOffset? GeclaimdTot, DateTimeOffset At, long Xid)
+    WerkitemStatus Status, string? GeclaimdDoor, DateTimeOffset? GeclaimdTot, DateTimeOffset At, long Xid, string? Team)
 {
     public WijzigingCursor Cursor => new(Xid, Id);
 }
@@ -18,14 +18,16 @@ public sealed record WijzigingCursor(long Xid, long Id);
 /// <summary>The change log of a regio's werkitems, written in the transaction of each change.</summary>
 public static class WerkitemWijzigingen
 {
-    public static Task RecordAsync(UnitOfWork uow, Guid werkitemId, Guid meldingId, WerkvoorraadWijzigingSoort soort,
-        WerkitemStatus status, string? geclaimdDoor, DateTimeOffset? geclaimdTot, DateTimeOffset at, CancellationToken ct) =>
+    /// <summary>Records a change of <paramref name="na"/>, the werkitem as it is after the change.</summary>
+    public static Task RecordAsync(UnitOfWork uow, WerkitemRecord na, WerkvoorraadWijzigingSoort soort, string? geclaimdDoor,
+        DateTimeOffset? geclaimdTot, DateTimeOffset at, CancellationToken ct) =>
         uow.ExecuteAsync("""
-            INSERT INTO werkitem_wijziging (regio, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, ct, uow.Regio, werkitemId, meldingId, (int)soort, (int)status,
+            INSERT INTO werkitem_wijziging (regio, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at, team)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, ct, uow.Regio, na.WerkitemId, na.MeldingId, (int)soort, (int)na.Status,
             new NpgsqlParameter { Value = (object?)geclaimdDoor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = (object?)geclaimdTot ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz }, at);
+            new NpgsqlParameter { Value = (object?)geclaimdTot ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz }, at,
+            new NpgsqlParameter { Value = (object?)na.Team ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
 
     /// <summary>
     /// Where a watcher starts: after every change of a transaction that ended before the oldest one still running.
@@ -45,7 +47,7 @@ public static class WerkitemWijzigingen
         CancellationToken ct)
     {
         await using var command = uow.Command("""
-            SELECT id, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at, xid
+            SELECT id, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at, xid, team
             FROM werkitem_wijziging
             WHERE regio = $1 AND (xid, id) > ($2, $3) AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
             ORDER BY xid, id LIMIT $4
@@ -56,7 +58,8 @@ public static class WerkitemWijzigingen
         {
             rows.Add(new WerkitemWijzigingRecord(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), (WerkvoorraadWijzigingSoort)r.GetInt32(3),
                 (WerkitemStatus)r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5),
-                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7), r.GetInt64(8)));
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7), r.GetInt64(8),
+                r.IsDBNull(9) ? null : r.GetString(9)));
         }
 
         return rows;
@@ -75,5 +78,6 @@ public static class WerkitemWijzigingen
         GeclaimdTot = w.GeclaimdTot is { } tot ? Timestamp.FromDateTimeOffset(tot) : null,
         Soort = w.Soort,
         Op = Timestamp.FromDateTimeOffset(w.At),
+        Team = w.Team ?? "",
     };
 }

@@ -10,6 +10,7 @@ public static class WerkvoorraadExtensions
         builder.AddRedis();
         builder.Services.AddSingleton<WerkitemLeases>();
         builder.Services.AddScoped<ClaimWerkitemHandler>();
+        builder.Services.AddScoped<ToewijzingHandler>();
         builder.Services.AddSingleton<TriageMetrics>();
         builder.Services.AddHostedService<TeLaatMonitor>();
         builder.Services.AddSingleton<WerkitemWijzigingOpruiming>();

@@ -7,10 +7,14 @@ using Veiligthuis.Triage.V1;
 
 namespace Veiligthuis.Triage.Werkvoorraad;
 
-public sealed record WerkvoorraadFilter(WerkitemStatus Status, bool AlleenTeLaat, bool VandaagUiterlijk)
+/// <param name="Team">Only the items of this team; empty for every item.</param>
+public sealed record WerkvoorraadFilter(WerkitemStatus Status, bool AlleenTeLaat, bool VandaagUiterlijk, string Team = "")
 {
-    /// <summary>Binds a page token to the filter it was issued for.</summary>
-    public string Fingerprint => $"{(int)Status}{(AlleenTeLaat ? 1 : 0)}{(VandaagUiterlijk ? 1 : 0)}";
+    /// <summary>Binds a page token to the filter it was issued for (a team name holds no '|').</summary>
+    public string Fingerprint => $"{(int)Status}{(AlleenTeLaat ? 1 : 0)}{(VandaagUiterlijk ? 1 : 0)}{Team}";
+
+    /// <summary>The SQL condition of the team filter on parameter <paramref name="parameter"/>, empty without one.</summary>
+    internal string TeamClause(int parameter) => Team.Length == 0 ? "" : $"AND team = ${parameter}";
 }
 
 /// <summary>
@@ -51,7 +55,8 @@ public static class WerkvoorraadQuery
     {
         var violations = new Violations();
         violations.Check(Enum.IsDefined(request.Status), "status", "Unknown code.");
-        var filter = new WerkvoorraadFilter(request.Status, request.AlleenTeLaat, request.VandaagUiterlijk);
+        violations.Check(request.Team.Length == 0 || Teams.IsValid(request.Team), "team", Teams.Rule);
+        var filter = new WerkvoorraadFilter(request.Status, request.AlleenTeLaat, request.VandaagUiterlijk, request.Team);
         var pageSize = Paging.PageSize(request.Page, violations);
         var after = Paging.Cursor(request.Page, filter.Fingerprint, WerkvoorraadCursor.TokenParts, WerkvoorraadCursor.Parse, violations);
         violations.ThrowIfAny();
@@ -74,11 +79,12 @@ public static class WerkvoorraadQuery
               AND (CASE WHEN $2 = 0 THEN status IN (1, 2) ELSE status = $2 END)
               AND (NOT $3 OR beoordeling_uiterlijk < $4 OR (status = 1 AND acute_check_uiterlijk < $5))
               AND (NOT $6 OR ({UrgencyKey}) > ($7, $8, $9, $10, $11))
+              {filter.TeamClause(13)}
             ORDER BY {UrgencyKey}
             LIMIT $12
             """, uow.Regio, (int)filter.Status, filter.AlleenTeLaat, today, now,
             after is not null, cursor.AcuteRank, cursor.AcuteKey, cursor.BeoordelingUiterlijk, cursor.OntvangenOp,
-            cursor.WerkitemId, pageSize + 1))
+            cursor.WerkitemId, pageSize + 1, filter.Team))
         {
             await using var r = await command.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
@@ -115,12 +121,14 @@ public static class WerkvoorraadQuery
     {
         var wantsAcute = filter.Status is WerkitemStatus.Onbekend or WerkitemStatus.AcuteCheckOpen;
         var laterStatus = filter.Status == WerkitemStatus.Onbekend ? (int)WerkitemStatus.BeoordelingOpen : (int)filter.Status;
+        var team = filter.TeamClause(16);
         return uow.Command($"""
             SELECT {WerkitemStore.Columns} FROM (
                 (SELECT {WerkitemStore.Columns} FROM werkitem
                  WHERE $2 AND regio = $1 AND status = 1 AND acute_check_uiterlijk >= $5 AND acute_check_uiterlijk < $6
                    AND (NOT $8 OR beoordeling_uiterlijk < $4 OR acute_check_uiterlijk < $7)
                    AND (NOT $9 OR (0, acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $11, $12, $13, $14))
+                   {team}
                  ORDER BY acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id
                  LIMIT $15)
                 UNION ALL
@@ -129,6 +137,7 @@ public static class WerkvoorraadQuery
                    AND NOT (acute_check_uiterlijk >= $5 AND acute_check_uiterlijk < $6)
                    AND (NOT $8 OR acute_check_uiterlijk < $7)
                    AND (NOT $9 OR (0, acute_check_uiterlijk, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $11, $12, $13, $14))
+                   {team}
                  ORDER BY acute_check_uiterlijk, ontvangen_op, werkitem_id
                  LIMIT $15)
                 UNION ALL
@@ -136,6 +145,7 @@ public static class WerkvoorraadQuery
                  WHERE regio = $1 AND status = $3 AND status <> 1 AND beoordeling_uiterlijk = $4
                    AND NOT $8
                    AND (NOT $9 OR (1, beoordeling_uiterlijk, ontvangen_op, werkitem_id) > ($10, $12, $13, $14))
+                   {team}
                  ORDER BY ontvangen_op, werkitem_id
                  LIMIT $15)
             ) vandaag
@@ -143,7 +153,7 @@ public static class WerkvoorraadQuery
             LIMIT $15
             """, uow.Regio, wantsAcute, laterStatus, today, AmsterdamTime.StartOfDay(today).ToUniversalTime(),
             AmsterdamTime.StartOfDay(today.AddDays(1)).ToUniversalTime(), now, filter.AlleenTeLaat, hasCursor, cursor.AcuteRank,
-            cursor.AcuteKey, cursor.BeoordelingUiterlijk, cursor.OntvangenOp, cursor.WerkitemId, limit);
+            cursor.AcuteKey, cursor.BeoordelingUiterlijk, cursor.OntvangenOp, cursor.WerkitemId, limit, filter.Team);
     }
 
     /// <summary>Items of the regio per status, from the counts the werkitem triggers keep (migration 0005).</summary>

@@ -11,7 +11,7 @@ namespace Veiligthuis.Triage.Werkvoorraad;
 
 [Authorize(Policy = Policies.Casewerk)]
 public sealed partial class WerkvoorraadService(Database database, TenantContext tenant, WerkitemLeases leases,
-    ClaimWerkitemHandler claims, BeoordelingHandler beoordeling, TimeProvider clock, ILogger<WerkvoorraadService> logger)
+    ClaimWerkitemHandler claims, ToewijzingHandler toewijzing, BeoordelingHandler beoordeling, TimeProvider clock, ILogger<WerkvoorraadService> logger)
     : V1.Werkvoorraad.WerkvoorraadBase
 {
     public override async Task<Werkitem> GetWerkitem(GetWerkitemRequest request, ServerCallContext context)
@@ -63,6 +63,18 @@ public sealed partial class WerkvoorraadService(Database database, TenantContext
         var werkitem = await claims.HandleAsync(
             new Werkvoorraad.ReleaseWerkitem(tenant.TenantId, tenant.Actor, werkitemId), context.CancellationToken);
         return werkitem.ToProto(null);
+    }
+
+    public override async Task<Werkitem> WijsWerkitemToe(WijsWerkitemToeRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id", violations);
+        violations.Check(request.Team.Length == 0 || Teams.IsValid(request.Team), "team", Teams.Rule);
+        violations.ThrowIfAny();
+        var regio = tenant.TenantId;
+        var werkitem = await toewijzing.HandleAsync(
+            new Werkvoorraad.WijsWerkitemToe(regio, werkitemId, request.Team.Length == 0 ? null : request.Team), context.CancellationToken);
+        return werkitem.ToProto(await leases.HolderAsync(regio, werkitemId, context.CancellationToken));
     }
 
     public override async Task<Werkitem> LegAcuteCheckVast(LegAcuteCheckVastRequest request, ServerCallContext context)
