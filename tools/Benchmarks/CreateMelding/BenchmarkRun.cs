@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.V1;
+
+namespace Veiligthuis.Benchmarks.CreateMelding;
+
+/// <summary>One unary call of a target; returns normally on an OK status.</summary>
+public delegate Task UnaryCall(CancellationToken ct);
+
+public sealed record Target(string Name, UnaryCall Invoke);
+
+/// <summary>
+/// Per target: a warm-up, then a closed loop (a fixed number of callers, each starting its next call when the last
+/// ends) for throughput, then an open loop at a fixed rate for latency. Open-loop latency counts from the moment a call
+/// was due, not when it was sent, so a stalled server cannot hide its delay by slowing the sender down.
+/// </summary>
+public static class BenchmarkRun
+{
+    public static async Task<int> RunAsync(Arguments arguments)
+    {
+        var concurrency = arguments.Number("concurrency", 64);
+        var seconds = arguments.Number("seconds", 15);
+        var rate = arguments.Number("rate", 500);
+        var warmup = TimeSpan.FromSeconds(arguments.Number("warmup-seconds", 3));
+        var regio = arguments.Text("regio", "vt-utrecht");
+        var token = DevelopmentTokens.Create(arguments.Required("signing-key"), regio, [Roles.Medewerker], "benchmark",
+            DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+        var auth = new Metadata { { "authorization", "Bearer " + token } };
+
+        using var greeterChannel = Channel(arguments.Required("greeter"));
+        using var intakeChannel = Channel(arguments.Required("intake"));
+        using var gatewayChannel = Channel(arguments.Required("gateway"));
+        var greeter = new Health.HealthClient(greeterChannel);
+        var direct = new Meldingen.MeldingenClient(intakeChannel);
+        var viaGateway = new Meldingen.MeldingenClient(gatewayChannel);
+        Target[] targets =
+        [
+            new("bare gRPC greeter", async ct => await greeter.CheckAsync(new HealthCheckRequest(), cancellationToken: ct)),
+            new("CreateMelding direct", async ct => await direct.CreateMeldingAsync(NewMelding(), auth, cancellationToken: ct)),
+            new("CreateMelding via gateway", async ct => await viaGateway.CreateMeldingAsync(NewMelding(), auth, cancellationToken: ct)),
+        ];
+
+        Console.WriteLine($"{Environment.ProcessorCount} cores; closed loop: {concurrency} callers for {seconds} s; " +
+                          $"open loop: {rate} calls/s for {seconds} s; {warmup.TotalSeconds:F0} s warm-up per target");
+        var results = new List<Result>();
+        foreach (var target in targets)
+        {
+            await ClosedLoopAsync(target, concurrency, warmup);
+            results.Add(await ClosedLoopAsync(target, concurrency, TimeSpan.FromSeconds(seconds)));
+            results.Add(await OpenLoopAsync(target, rate, TimeSpan.FromSeconds(seconds)));
+        }
+
+        Print(results, rate);
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+    });
+
+    private static CreateMeldingRequest NewMelding() => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        OntvangenOp = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        Melder = new Melder { Groep = MelderGroep.Politie, Betrokkenheid = Betrokkenheid.Beroepsmatig, Organisatie = Organisatie.Justitie },
+        Aard = { AardGeweld.Partnergeweld, AardGeweld.GetuigeVanPartnergeweld },
+        VermoedelijkeDuur = VermoedelijkeDuur.Langdurend,
+        AanvullendeInformatie = { AanvullendeInformatie.Verslaving },
+    };
+
+    private static async Task<Result> ClosedLoopAsync(Target target, int concurrency, TimeSpan duration)
+    {
+        var latencies = new List<long>[concurrency];
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        var end = duration.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async caller =>
+        {
+            var own = latencies[caller] = new List<long>(4096);
+            while (clock.ElapsedTicks < end)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await target.Invoke(CancellationToken.None);
+                    own.Add(Stopwatch.GetTimestamp() - started);
+                }
+                catch (RpcException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        return Result.Of(target.Name, $"closed loop, {concurrency} callers", latencies.SelectMany(l => l), errors, clock.Elapsed);
+    }
+
+    private static async Task<Result> OpenLoopAsync(Target target, int rate, TimeSpan duration)
+    {
+        var total = (int)(rate * duration.TotalSeconds);
+        var latencies = new long[total];
+        var errors = 0;
+        var calls = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
+        var sent = 0;
+        while (sent < total)
+        {
+            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate) + 1);
+            for (; sent < due; sent++)
+            {
+                var index = sent;
+                var dueAt = start + (long)(index * (double)Stopwatch.Frequency / rate);
+                calls.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await target.Invoke(CancellationToken.None);
+                        latencies[index] = Stopwatch.GetTimestamp() - dueAt;
+                    }
+                    catch (RpcException)
+                    {
+                        latencies[index] = -1;
+                        Interlocked.Increment(ref errors);
+                    }
+                }));
+            }
+
+            await tick.WaitForNextTickAsync();
+        }
+
+        await Task.WhenAll(calls);
+        return Result.Of(target.Name, $"open loop, {rate}/s", latencies.Where(l => l >= 0), errors, Stopwatch.GetElapsedTime(start));
+    }
+
+    private static void Print(List<Result> results, int rate)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| target                     | mode                   |  calls | errors |  calls/s |   p50 ms |   p99 ms |   max ms |");
+        Console.WriteLine("|----------------------------|------------------------|--------|--------|----------|----------|----------|----------|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Target,-26} | {r.Mode,-22} | {r.Calls,6} | {r.Errors,6} | {r.PerSecond,8:F0} | {r.P50,8:F2} | {r.P99,8:F2} | {r.Max,8:F2} |"));
+        }
+
+        var closed = results.Where(r => r.Mode.StartsWith("closed", StringComparison.Ordinal)).ToDictionary(r => r.Target);
+        var open = results.Where(r => r.Mode.StartsWith("open", StringComparison.Ordinal)).ToDictionary(r => r.Target);
+        var greeter = closed["bare gRPC greeter"];
+        var direct = closed["CreateMelding direct"];
+        var gateway = closed["CreateMelding via gateway"];
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            throughput ratio direct / greeter:   {direct.PerSecond / greeter.PerSecond:F3}
+            throughput ratio gateway / greeter:  {gateway.PerSecond / greeter.PerSecond:F3}
+            throughput ratio gateway / direct:   {gateway.PerSecond / direct.PerSecond:F3}
+            durable CreateMelding/s (aim >= 2000): direct {direct.PerSecond:F0}, via gateway {gateway.PerSecond:F0}
+            p99 at {rate}/s (aim <= 10 ms):       direct {open["CreateMelding direct"].P99:F2} ms, via gateway {open["CreateMelding via gateway"].P99:F2} ms, greeter {open["bare gRPC greeter"].P99:F2} ms
+            """));
+    }
+
+    private sealed record Result(string Target, string Mode, int Calls, int Errors, double PerSecond, double P50, double P99, double Max)
+    {
+        public static Result Of(string target, string mode, IEnumerable<long> ticks, int errors, TimeSpan elapsed)
+        {
+            var sorted = ticks.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+            double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+            return new Result(target, mode, sorted.Length, errors, sorted.Length / elapsed.TotalSeconds, At(0.50), At(0.99),
+                sorted.Length == 0 ? double.NaN : sorted[^1]);
+        }
+    }
+}
