@@ -15,4 +15,12 @@ public sealed class OutboxOptions
 
     /// <summary>Past this many attempts a row is still retried, but counted in the stuck-events metric.</summary>
     public int AlertAfterAttempts { get; set; } = 10;
+
+    /// <summary>How long a published row stays in the outbox (for inspection) before it is pruned.</summary>
+    public TimeSpan KeepPublished { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long an inbox row keeps a handled event from being handled again.</summary>
+    public TimeSpan KeepInbox { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
 }

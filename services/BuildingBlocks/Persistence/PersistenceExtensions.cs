@@ -34,6 +34,8 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        builder.Services.AddSingleton<OutboxPruning>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxPruning>());
 
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", HealthStatus.Unhealthy, [HealthTags.Ready]);
