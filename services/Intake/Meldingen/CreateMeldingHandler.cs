@@ -4,8 +4,7 @@ using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
 
-public sealed record CreateMelding(
-    string Regio, string Actor, Guid RequestId, DateTimeOffset OntvangenOp, CreateMeldingRequest Request);
+public sealed record CreateMelding(string Regio, string Actor, ValidCreateMelding Valid, CreateMeldingRequest Request);
 
 /// <summary>
 /// Stores a melding and its <see cref="MeldingOntvangen"/> event in one transaction. A repeated
@@ -20,8 +19,8 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
         var melding = new MeldingRecord(
             MeldingId: Guid.CreateVersion7(now),
             Regio: command.Regio,
-            RequestId: command.RequestId,
-            OntvangenOp: PostgresTime.Truncate(command.OntvangenOp),
+            RequestId: command.Valid.RequestId,
+            OntvangenOp: PostgresTime.Truncate(command.Valid.OntvangenOp),
             MelderGroep: request.Melder.Groep,
             MelderBetrokkenheid: request.Melder.Betrokkenheid,
             MelderOrganisatie: request.Melder.Organisatie,
@@ -31,13 +30,25 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
             VermoedelijkeDuur: request.VermoedelijkeDuur,
             AanvullendeInformatie: [.. request.AanvullendeInformatie],
             GeregistreerdOp: now,
-            GeregistreerdDoor: command.Actor);
+            GeregistreerdDoor: command.Actor,
+            Huishouden: command.Valid.Huishouden,
+            Betrokkenen: [.. command.Valid.Betrokkenen.Select(b => b with { BetrokkeneId = Guid.CreateVersion7(now) })]);
 
         await using var uow = await database.BeginAsync(command.Regio, ct);
-        if (!await MeldingStore.TryInsertAsync(uow, melding, ct))
+        Guid? huishoudenId = melding.Huishouden is { } adres
+            ? await MeldingStore.UpsertHuishoudenAsync(uow, adres, Guid.CreateVersion7(now), ct)
+            : null;
+        if (!await MeldingStore.TryInsertAsync(uow, melding, huishoudenId, ct))
         {
-            return await MeldingStore.FindByRequestIdAsync(uow, command.RequestId, ct)
+            // Not committed: whatever this attempt wrote before (a new huishouden) is rolled back.
+            return await MeldingStore.FindByRequestIdAsync(uow, command.Valid.RequestId, ct)
                 ?? throw new InvalidOperationException("A melding with this request id exists but is not visible.");
+        }
+
+        await MeldingStore.InsertBetrokkenenAsync(uow, melding.MeldingId, melding.Betrokkenen, ct);
+        if (command.Valid.MelderIdentiteit is { } identiteit)
+        {
+            await MeldingStore.InsertMelderIdentiteitAsync(uow, melding.MeldingId, identiteit, ct);
         }
 
         await uow.PublishAsync(EventTopics.MeldingOntvangen, new MeldingOntvangen

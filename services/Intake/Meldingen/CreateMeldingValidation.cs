@@ -1,9 +1,18 @@
 using Google.Protobuf.WellKnownTypes;
 using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Werkdagen;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
+
+/// <summary>A CreateMeldingRequest after validation: parsed, normalised, and safe to store.</summary>
+public sealed record ValidCreateMelding(
+    Guid RequestId,
+    DateTimeOffset OntvangenOp,
+    HuishoudenAdres? Huishouden,
+    IReadOnlyList<BetrokkeneRecord> Betrokkenen,
+    MelderIdentiteitRecord? MelderIdentiteit);
 
 /// <summary>Checks a CreateMeldingRequest field by field and reports every violation at once.</summary>
 public static class CreateMeldingValidation
@@ -14,7 +23,7 @@ public static class CreateMeldingValidation
     private const int MaxAard = 16;
     private const int MaxAanvullendeInformatie = 8;
 
-    public static (Guid RequestId, DateTimeOffset OntvangenOp) Validate(CreateMeldingRequest request, DateTimeOffset now)
+    public static ValidCreateMelding Validate(CreateMeldingRequest request, DateTimeOffset now)
     {
         var violations = new Violations();
 
@@ -47,8 +56,12 @@ public static class CreateMeldingValidation
         violations.Check(System.Enum.IsDefined(request.VermoedelijkeDuur), "vermoedelijke_duur", "Unknown code.");
         violations.CheckCodes(request.AanvullendeInformatie, "aanvullende_informatie", MaxAanvullendeInformatie, required: false);
 
+        var huishouden = HuishoudenValidation.ValidateHuishouden(request.Huishouden, request.Betrokkenen.Count, violations);
+        var betrokkenen = HuishoudenValidation.ValidateBetrokkenen(request.Betrokkenen, AmsterdamTime.DateOf(now), violations);
+        var identiteit = HuishoudenValidation.ValidateMelderIdentiteit(request.MelderIdentiteit, request.Melder?.Anoniem ?? false, violations);
+
         violations.ThrowIfAny();
-        return (requestId, ontvangenOp);
+        return new ValidCreateMelding(requestId, ontvangenOp, huishouden, betrokkenen, identiteit);
     }
 
     private static void ValidateMelder(Melder? melder, Violations violations)

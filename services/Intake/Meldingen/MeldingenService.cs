@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
@@ -14,9 +15,9 @@ public sealed class MeldingenService(CreateMeldingHandler create, Database datab
 {
     public override async Task<Melding> CreateMelding(CreateMeldingRequest request, ServerCallContext context)
     {
-        var (requestId, ontvangenOp) = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
+        var valid = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
         var melding = await create.HandleAsync(
-            new CreateMelding(tenant.TenantId, tenant.Actor, requestId, ontvangenOp, request), context.CancellationToken);
+            new CreateMelding(tenant.TenantId, tenant.Actor, valid, request), context.CancellationToken);
         return melding.ToProto();
     }
 
@@ -49,5 +50,25 @@ internal static class MeldingMapping
         VermoedelijkeDuur = m.VermoedelijkeDuur,
         AanvullendeInformatie = { m.AanvullendeInformatie },
         GeregistreerdOp = Timestamp.FromDateTimeOffset(m.GeregistreerdOp),
+        Huishouden = m.Huishouden is { } h
+            ? new Huishouden { Postcode = h.Postcode, Huisnummer = h.Huisnummer, Toevoeging = h.Toevoeging }
+            : null,
+        Betrokkenen = { m.Betrokkenen.Select(b => b.ToProto()) },
+    };
+
+    // The melder's identity has no mapping at all: it is never part of a response.
+    private static Betrokkene ToProto(this BetrokkeneRecord b) => new()
+    {
+        BetrokkeneId = b.BetrokkeneId.ToString(),
+        Rol = b.Rol,
+        Persoon = new PersoonIdentiteit
+        {
+            Voornamen = b.Voornamen,
+            Tussenvoegsel = b.Tussenvoegsel,
+            Achternaam = b.Achternaam,
+            Geboortedatum = b.Geboortedatum?.ToProtoDate(),
+            Geslacht = b.Geslacht,
+            Bsn = b.Bsn ?? "",
+        },
     };
 }
