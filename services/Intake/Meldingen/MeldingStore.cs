@@ -94,6 +94,38 @@ public sealed class MeldingStore
     public static Task<MeldingRecord?> FindAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
         SingleAsync(uow, $"{Select} WHERE m.regio = $1 AND m.melding_id = $2", meldingId, ct);
 
+    /// <summary>
+    /// One page in list order (ontvangen_op, melding_id) descending, strictly after <paramref name="after"/>:
+    /// a keyset, so rows inserted between pages neither repeat nor shift items. Reads one row more than
+    /// the page to know whether another page follows.
+    /// </summary>
+    public static async Task<IReadOnlyList<MeldingRecord>> ListAsync(UnitOfWork uow, MeldingenFilter filter,
+        MeldingenCursor? after, int limit, CancellationToken ct)
+    {
+        var meldingen = new List<MeldingRecord>();
+        await using (var command = uow.Command($"""
+            {Select}
+            WHERE m.regio = $1 AND m.ontvangen_op >= $2 AND m.ontvangen_op < $3
+              AND ($4 = 0 OR m.melder_groep = $4)
+              AND ($5 IS NULL OR $5 = EXISTS (SELECT 1 FROM betrokkene b WHERE b.melding_id = m.melding_id AND b.rol = $6))
+              AND (NOT $7 OR (m.ontvangen_op, m.melding_id) < ($8, $9))
+            ORDER BY m.ontvangen_op DESC, m.melding_id DESC
+            LIMIT $10
+            """, uow.Regio, filter.Vanaf, filter.Tot, (int)filter.MelderGroep,
+            new NpgsqlParameter<bool?> { TypedValue = filter.MetKinderen, NpgsqlDbType = NpgsqlDbType.Boolean },
+            (int)BetrokkeneRol.Kind, after is not null, after?.OntvangenOp ?? DateTimeOffset.MaxValue,
+            after?.MeldingId ?? Guid.Empty, limit))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                meldingen.Add(Read(reader));
+            }
+        }
+
+        return meldingen.Count == 0 ? meldingen : await WithBetrokkenenAsync(uow, meldingen, ct);
+    }
+
     private static async Task<MeldingRecord?> SingleAsync(UnitOfWork uow, string sql, Guid id, CancellationToken ct)
     {
         MeldingRecord? melding;

@@ -29,6 +29,29 @@ public sealed class MeldingenService(CreateMeldingHandler create, Database datab
             ?? throw new NotFoundException($"Melding {meldingId} not found.");
         return melding.ToProto();
     }
+
+    public override async Task<ListMeldingenResponse> ListMeldingen(ListMeldingenRequest request, ServerCallContext context)
+    {
+        var (filter, pageSize, after) = MeldingenQuery.Validate(request);
+        List<MeldingRecord> meldingen;
+        await using (var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken))
+        {
+            meldingen = [.. await MeldingStore.ListAsync(uow, filter, after, pageSize + 1, context.CancellationToken)];
+        }
+
+        MeldingenCursor? next = null;
+        if (meldingen.Count > pageSize)
+        {
+            meldingen.RemoveAt(pageSize);
+            next = new MeldingenCursor(meldingen[^1].OntvangenOp, meldingen[^1].MeldingId);
+        }
+
+        return new ListMeldingenResponse
+        {
+            Meldingen = { meldingen.Select(m => m.ToProto()) },
+            Page = new PageResponse { NextPageToken = next?.ToToken(filter) ?? "" },
+        };
+    }
 }
 
 internal static class MeldingMapping
