@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
@@ -7,8 +8,9 @@ namespace Veiligthuis.Intake.Meldingen;
 public sealed record CreateMelding(string Regio, string Actor, ValidCreateMelding Valid, CreateMeldingRequest Request);
 
 /// <summary>
-/// Stores a melding and its <see cref="MeldingOntvangen"/> event in one transaction. A repeated
-/// request_id returns the melding of the first request and publishes nothing again.
+/// Stores a melding, its huishouden, betrokkenen and melder identity, joins it to the open casus of
+/// its huishouden or opens one, and records its <see cref="MeldingOntvangen"/> event, all in one
+/// transaction. A repeated request_id returns the melding of the first request and publishes nothing again.
 /// </summary>
 public sealed partial class CreateMeldingHandler(Database database, TimeProvider clock, ILogger<CreateMeldingHandler> logger)
 {
@@ -32,15 +34,19 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
             GeregistreerdOp: now,
             GeregistreerdDoor: command.Actor,
             Huishouden: command.Valid.Huishouden,
-            Betrokkenen: [.. command.Valid.Betrokkenen.Select(b => b with { BetrokkeneId = Guid.CreateVersion7(now) })]);
+            Betrokkenen: [.. command.Valid.Betrokkenen.Select(b => b with { BetrokkeneId = Guid.CreateVersion7(now) })],
+            CasusId: null,
+            Casusnummer: null);
 
         await using var uow = await database.BeginAsync(command.Regio, ct);
         Guid? huishoudenId = melding.Huishouden is { } adres
             ? await MeldingStore.UpsertHuishoudenAsync(uow, adres, Guid.CreateVersion7(now), ct)
             : null;
+        var (casusId, casusnummer) = await CasusStore.JoinOrOpenAsync(uow, huishoudenId, melding.OntvangenOp, Guid.CreateVersion7(now), ct);
+        melding = melding with { CasusId = casusId, Casusnummer = casusnummer };
         if (!await MeldingStore.TryInsertAsync(uow, melding, huishoudenId, ct))
         {
-            // Not committed: whatever this attempt wrote before (a new huishouden) is rolled back.
+            // Not committed: whatever this attempt wrote before (a new huishouden or casus) is rolled back.
             return await MeldingStore.FindByRequestIdAsync(uow, command.Valid.RequestId, ct)
                 ?? throw new InvalidOperationException("A melding with this request id exists but is not visible.");
         }
@@ -57,6 +63,7 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
             OntvangenOp = Timestamp.FromDateTimeOffset(melding.OntvangenOp),
             MelderGroep = melding.MelderGroep,
             Aard = { melding.Aard },
+            CasusId = casusId.ToString(),
         }, melding.MeldingId.ToString(), ct);
         await uow.CommitAsync(ct);
 

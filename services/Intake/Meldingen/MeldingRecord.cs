@@ -20,4 +20,6 @@ public sealed record MeldingRecord(
     DateTimeOffset GeregistreerdOp,
     string GeregistreerdDoor,
     HuishoudenAdres? Huishouden,
-    IReadOnlyList<BetrokkeneRecord> Betrokkenen);
+    IReadOnlyList<BetrokkeneRecord> Betrokkenen,
+    Guid? CasusId,
+    string? Casusnummer);

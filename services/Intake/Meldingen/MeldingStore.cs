@@ -17,8 +17,11 @@ public sealed class MeldingStore
     private const string Select = """
         SELECT m.melding_id, m.regio, m.request_id, m.ontvangen_op, m.melder_groep, m.melder_betrokkenheid,
                m.melder_organisatie, m.melder_rol, m.melder_anoniem, m.aard, m.vermoedelijke_duur,
-               m.aanvullende_informatie, m.geregistreerd_op, m.geregistreerd_door, h.postcode, h.huisnummer, h.toevoeging
-        FROM melding m LEFT JOIN huishouden h ON h.huishouden_id = m.huishouden_id
+               m.aanvullende_informatie, m.geregistreerd_op, m.geregistreerd_door, h.postcode, h.huisnummer, h.toevoeging,
+               m.casus_id, c.casusnummer
+        FROM melding m
+        LEFT JOIN huishouden h ON h.huishouden_id = m.huishouden_id
+        LEFT JOIN casus c ON c.casus_id = m.casus_id
         """;
 
     private const string BetrokkeneColumns =
@@ -42,14 +45,15 @@ public sealed class MeldingStore
     /// <summary>Inserts the melding unless its request_id was seen before; false when it already existed.</summary>
     public static async Task<bool> TryInsertAsync(UnitOfWork uow, MeldingRecord m, Guid? huishoudenId, CancellationToken ct) =>
         await uow.ExecuteAsync($"""
-            INSERT INTO melding ({Columns}, huishouden_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            INSERT INTO melding ({Columns}, huishouden_id, casus_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT ON CONSTRAINT melding_request_once DO NOTHING
             """, ct,
             m.MeldingId, uow.Regio, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
             (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
             (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray(), m.GeregistreerdOp,
-            m.GeregistreerdDoor, new NpgsqlParameter<Guid?> { TypedValue = huishoudenId, NpgsqlDbType = NpgsqlDbType.Uuid }) == 1;
+            m.GeregistreerdDoor, new NpgsqlParameter<Guid?> { TypedValue = huishoudenId, NpgsqlDbType = NpgsqlDbType.Uuid },
+            new NpgsqlParameter<Guid?> { TypedValue = m.CasusId, NpgsqlDbType = NpgsqlDbType.Uuid }) == 1;
 
     public static async Task InsertBetrokkenenAsync(UnitOfWork uow, Guid meldingId, IReadOnlyList<BetrokkeneRecord> betrokkenen, CancellationToken ct)
     {
@@ -109,12 +113,13 @@ public sealed class MeldingStore
               AND ($4 = 0 OR m.melder_groep = $4)
               AND ($5 IS NULL OR $5 = EXISTS (SELECT 1 FROM betrokkene b WHERE b.melding_id = m.melding_id AND b.rol = $6))
               AND (NOT $7 OR (m.ontvangen_op, m.melding_id) < ($8, $9))
+              AND ($11 = 0 OR ($11 = 1) = (c.casus_id IS NOT NULL AND c.gesloten_op IS NULL))
             ORDER BY m.ontvangen_op DESC, m.melding_id DESC
             LIMIT $10
             """, uow.Regio, filter.Vanaf, filter.Tot, (int)filter.MelderGroep,
             new NpgsqlParameter<bool?> { TypedValue = filter.MetKinderen, NpgsqlDbType = NpgsqlDbType.Boolean },
             (int)BetrokkeneRol.Kind, after is not null, after?.OntvangenOp ?? DateTimeOffset.MaxValue,
-            after?.MeldingId ?? Guid.Empty, limit))
+            after?.MeldingId ?? Guid.Empty, limit, (int)filter.CasusStatus))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -186,5 +191,7 @@ public sealed class MeldingStore
         GeregistreerdOp: r.GetFieldValue<DateTimeOffset>(12),
         GeregistreerdDoor: r.GetString(13),
         Huishouden: r.IsDBNull(14) ? null : new HuishoudenAdres(r.GetString(14), r.GetInt32(15), r.GetString(16)),
-        Betrokkenen: []);
+        Betrokkenen: [],
+        CasusId: r.IsDBNull(17) ? null : r.GetGuid(17),
+        Casusnummer: r.IsDBNull(18) ? null : r.GetString(18));
 }

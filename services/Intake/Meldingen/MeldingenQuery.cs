@@ -9,14 +9,17 @@ namespace Veiligthuis.Intake.Meldingen;
 
 /// <summary>
 /// The filters of ListMeldingen: the periode as an instant range [Vanaf, Tot) of ontvangen_op, built
-/// from Amsterdam calendar days, the melder groep (ONBEKEND: any) and with/without children (null: both).
+/// from Amsterdam calendar days, the melder groep (ONBEKEND: any), with/without children (null: both)
+/// and the status of the melding's casus (ONBEKEND: any).
 /// </summary>
-public sealed record MeldingenFilter(DateTimeOffset Vanaf, DateTimeOffset Tot, MelderGroep MelderGroep, bool? MetKinderen)
+public sealed record MeldingenFilter(DateTimeOffset Vanaf, DateTimeOffset Tot, MelderGroep MelderGroep, bool? MetKinderen,
+    CasusStatus CasusStatus)
 {
     /// <summary>Binds a page token to the filter it was issued for.</summary>
     public string Fingerprint => string.Join('~',
         Vanaf.UtcTicks.ToString(CultureInfo.InvariantCulture), Tot.UtcTicks.ToString(CultureInfo.InvariantCulture),
-        ((int)MelderGroep).ToString(CultureInfo.InvariantCulture), MetKinderen switch { true => "k", false => "g", null => "" });
+        ((int)MelderGroep).ToString(CultureInfo.InvariantCulture), MetKinderen switch { true => "k", false => "g", null => "" },
+        ((int)CasusStatus).ToString(CultureInfo.InvariantCulture));
 }
 
 /// <summary>
@@ -54,11 +57,13 @@ public static class MeldingenQuery
 
         violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
         violations.Check(System.Enum.IsDefined(request.MelderGroep), "melder_groep", "Unknown code.");
+        violations.Check(System.Enum.IsDefined(request.CasusStatus), "casus_status", "Unknown code.");
         var filter = new MeldingenFilter(
             Vanaf: van is { } v && v > DateOnly.MinValue ? AmsterdamTime.EndOfDay(v.AddDays(-1)).AddTicks(1).ToUniversalTime() : DateTimeOffset.MinValue,
             Tot: totEnMet is { } t && t < DateOnly.MaxValue ? AmsterdamTime.EndOfDay(t).AddTicks(1).ToUniversalTime() : DateTimeOffset.MaxValue,
             MelderGroep: request.MelderGroep,
-            MetKinderen: request.HasMetKinderen ? request.MetKinderen : null);
+            MetKinderen: request.HasMetKinderen ? request.MetKinderen : null,
+            CasusStatus: request.CasusStatus);
 
         var pageSize = Paging.PageSize(request.Page, violations);
         var after = Paging.Cursor(request.Page, filter.Fingerprint, MeldingenCursor.TokenParts, MeldingenCursor.Parse, violations);

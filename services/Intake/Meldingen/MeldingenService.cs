@@ -77,6 +77,8 @@ internal static class MeldingMapping
             ? new Huishouden { Postcode = h.Postcode, Huisnummer = h.Huisnummer, Toevoeging = h.Toevoeging }
             : null,
         Betrokkenen = { m.Betrokkenen.Select(b => b.ToProto()) },
+        CasusId = m.CasusId?.ToString() ?? "",
+        Casusnummer = m.Casusnummer ?? "",
     };
 
     // The melder's identity has no mapping at all: it is never part of a response.
