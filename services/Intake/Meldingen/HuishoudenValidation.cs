@@ -43,14 +43,15 @@ public static partial class HuishoudenValidation
             : null;
     }
 
-    public static List<BetrokkeneRecord> ValidateBetrokkenen(IReadOnlyList<Betrokkene> betrokkenen, DateOnly today, Violations violations)
+    public static List<BetrokkeneRecord> ValidateBetrokkenen(IReadOnlyList<Betrokkene> betrokkenen, DateOnly today, string listField,
+        Violations violations)
     {
-        violations.Check(betrokkenen.Count <= MaxBetrokkenen, "betrokkenen", $"At most {MaxBetrokkenen} betrokkenen.");
+        violations.Check(betrokkenen.Count <= MaxBetrokkenen, listField, $"At most {MaxBetrokkenen} betrokkenen.");
         var result = new List<BetrokkeneRecord>();
         var bsns = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < betrokkenen.Count && i < MaxBetrokkenen; i++)
         {
-            var field = $"betrokkenen[{i}]";
+            var field = $"{listField}[{i}]";
             var betrokkene = betrokkenen[i];
             violations.Check(betrokkene.BetrokkeneId.Length == 0, $"{field}.betrokkene_id", "Output only: assigned by the service.");
             violations.Check(System.Enum.IsDefined(betrokkene.Rol) && betrokkene.Rol != BetrokkeneRol.Onbekend,

@@ -92,6 +92,37 @@ public sealed class MeldingStore
             INSERT INTO melder_identiteit (melding_id, regio, naam, telefoonnummer, email) VALUES ($1, $2, $3, $4, $5)
             """, ct, meldingId, uow.Regio, identiteit.Naam, identiteit.Telefoonnummer, identiteit.Email);
 
+    /// <summary>The melding, its row locked until commit so that concurrent corrections apply one after the other.</summary>
+    public static Task<MeldingRecord?> FindForUpdateAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
+        SingleAsync(uow, $"{Select} WHERE m.regio = $1 AND m.melding_id = $2 FOR UPDATE OF m", meldingId, ct);
+
+    /// <summary>Writes every correctable column; the huishouden, casus and registration stay as they are.</summary>
+    public static Task UpdateAsync(UnitOfWork uow, MeldingRecord m, CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            UPDATE melding SET ontvangen_op = $3, melder_groep = $4, melder_betrokkenheid = $5, melder_organisatie = $6,
+                melder_rol = $7, melder_anoniem = $8, aard = $9, vermoedelijke_duur = $10, aanvullende_informatie = $11
+            WHERE regio = $1 AND melding_id = $2
+            """, ct, uow.Regio, m.MeldingId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
+            (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
+            (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray());
+
+    public static async Task ReplaceBetrokkenenAsync(UnitOfWork uow, Guid meldingId, IReadOnlyList<BetrokkeneRecord> betrokkenen, CancellationToken ct)
+    {
+        await uow.ExecuteAsync("DELETE FROM betrokkene WHERE regio = $1 AND melding_id = $2", ct, uow.Regio, meldingId);
+        await InsertBetrokkenenAsync(uow, meldingId, betrokkenen, ct);
+    }
+
+    public static Task DeleteMelderIdentiteitAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
+        uow.ExecuteAsync("DELETE FROM melder_identiteit WHERE regio = $1 AND melding_id = $2", ct, uow.Regio, meldingId);
+
+    /// <summary>The audit row of a correction: who, when, which paths; never a value.</summary>
+    public static Task InsertWijzigingAsync(UnitOfWork uow, Guid meldingId, Guid wijzigingId, DateTimeOffset op, string door,
+        IReadOnlyList<string> paden, CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            INSERT INTO melding_wijziging (wijziging_id, regio, melding_id, gewijzigd_op, gewijzigd_door, paden)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, ct, wijzigingId, uow.Regio, meldingId, op, door, paden.ToArray());
+
     public static Task<MeldingRecord?> FindByRequestIdAsync(UnitOfWork uow, Guid requestId, CancellationToken ct) =>
         SingleAsync(uow, $"{Select} WHERE m.regio = $1 AND m.request_id = $2", requestId, ct);
 

@@ -10,7 +10,8 @@ using Veiligthuis.Intake.V1;
 namespace Veiligthuis.Intake.Meldingen;
 
 [Authorize(Policy = Policies.Casewerk)]
-public sealed class MeldingenService(CreateMeldingHandler create, Database database, TenantContext tenant, TimeProvider clock)
+public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingHandler update, Database database,
+    TenantContext tenant, TimeProvider clock)
     : V1.Meldingen.MeldingenBase
 {
     public override async Task<Melding> CreateMelding(CreateMeldingRequest request, ServerCallContext context)
@@ -27,6 +28,13 @@ public sealed class MeldingenService(CreateMeldingHandler create, Database datab
         await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
         var melding = await MeldingStore.FindAsync(uow, meldingId, context.CancellationToken)
             ?? throw new NotFoundException($"Melding {meldingId} not found.");
+        return melding.ToProto();
+    }
+
+    public override async Task<Melding> UpdateMelding(UpdateMeldingRequest request, ServerCallContext context)
+    {
+        var valid = UpdateMeldingValidation.Validate(request, clock.GetUtcNow());
+        var melding = await update.HandleAsync(new UpdateMelding(tenant.TenantId, tenant.Actor, valid), context.CancellationToken);
         return melding.ToProto();
     }
 
