@@ -57,3 +57,42 @@ public sealed class MeldingSchemaTests(IntakeApp app)
         Assert.Equal(["email", "melding_id", "naam", "regio", "telefoonnummer"], columns);
     }
 }
+
+/// <summary>No personal data of a melding in any log line, at any level, after every kind of call.</summary>
+[Collection(nameof(IntakeCollection))]
+public sealed class MeldingLoggingTests(IntakeApp app)
+{
+    [Fact]
+    public async Task CreateGetListUpdateAndInvalidCalls_LogNoPersonalData()
+    {
+        var client = new V1.Meldingen.MeldingenClient(app.CreateGrpcChannel());
+        var token = Auth.Bearer(app.Tokens.For("vt-zaanstreek-waterland"));
+        var request = TestMeldingen.Valid();
+        var bsn = request.Betrokkenen[0].Persoon.Bsn;
+
+        var melding = await client.CreateMeldingAsync(request, token);
+        await client.GetMeldingAsync(new V1.GetMeldingRequest { MeldingId = melding.MeldingId }, token);
+        await client.ListMeldingenAsync(new V1.ListMeldingenRequest(), token);
+        var correction = melding.Clone();
+        correction.Betrokkenen[1].Persoon.Achternaam = "Gecorrigeerd-Logtest";
+        await client.UpdateMeldingAsync(new V1.UpdateMeldingRequest
+        {
+            Melding = correction,
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "betrokkenen" } },
+        }, token);
+        var invalid = TestMeldingen.Valid();
+        invalid.Betrokkenen[0].Persoon.Bsn = "987654321";
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.CreateMeldingAsync(invalid, token).ResponseAsync);
+
+        var logs = string.Join('\n', app.Logs.Lines);
+        Assert.Contains(melding.MeldingId, logs, StringComparison.Ordinal);
+        foreach (var secret in new[]
+        {
+            TestMeldingen.MelderNaam, TestMeldingen.MelderTelefoon, TestMeldingen.MelderEmail, bsn, "987654321",
+            "Testpersoon-Jansen", "Gecorrigeerd-Logtest", request.Huishouden.Postcode,
+        })
+        {
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+        }
+    }
+}
