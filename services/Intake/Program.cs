@@ -2,6 +2,7 @@ using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Intake.Adviezen;
+using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.Meldingen;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<MeldingenService>();
 app.MapGrpcService<AdviezenService>();
+app.MapGrpcService<CasussenService>();
 app.MapEventSubscriptions();
 app.Run();
 

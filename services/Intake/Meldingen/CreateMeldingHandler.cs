@@ -1,15 +1,16 @@
 using Google.Protobuf.WellKnownTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
 
-public sealed record CreateMelding(
-    string Regio, string Actor, Guid RequestId, DateTimeOffset OntvangenOp, CreateMeldingRequest Request);
+public sealed record CreateMelding(string Regio, string Actor, ValidCreateMelding Valid, CreateMeldingRequest Request);
 
 /// <summary>
-/// Stores a melding and its <see cref="MeldingOntvangen"/> event in one transaction. A repeated
-/// request_id returns the melding of the first request and publishes nothing again.
+/// Stores a melding, its huishouden, betrokkenen and melder identity, joins it to the open casus of
+/// its huishouden or opens one, and records its <see cref="MeldingOntvangen"/> event, all in one
+/// transaction. A repeated request_id returns the melding of the first request and publishes nothing again.
 /// </summary>
 public sealed partial class CreateMeldingHandler(Database database, TimeProvider clock, ILogger<CreateMeldingHandler> logger)
 {
@@ -20,8 +21,8 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
         var melding = new MeldingRecord(
             MeldingId: Guid.CreateVersion7(now),
             Regio: command.Regio,
-            RequestId: command.RequestId,
-            OntvangenOp: PostgresTime.Truncate(command.OntvangenOp),
+            RequestId: command.Valid.RequestId,
+            OntvangenOp: PostgresTime.Truncate(command.Valid.OntvangenOp),
             MelderGroep: request.Melder.Groep,
             MelderBetrokkenheid: request.Melder.Betrokkenheid,
             MelderOrganisatie: request.Melder.Organisatie,
@@ -31,13 +32,29 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
             VermoedelijkeDuur: request.VermoedelijkeDuur,
             AanvullendeInformatie: [.. request.AanvullendeInformatie],
             GeregistreerdOp: now,
-            GeregistreerdDoor: command.Actor);
+            GeregistreerdDoor: command.Actor,
+            Huishouden: command.Valid.Huishouden,
+            Betrokkenen: [.. command.Valid.Betrokkenen.Select(b => b with { BetrokkeneId = Guid.CreateVersion7(now) })],
+            CasusId: null,
+            Casusnummer: null);
 
         await using var uow = await database.BeginAsync(command.Regio, ct);
-        if (!await MeldingStore.TryInsertAsync(uow, melding, ct))
+        Guid? huishoudenId = melding.Huishouden is { } adres
+            ? await MeldingStore.UpsertHuishoudenAsync(uow, adres, Guid.CreateVersion7(now), ct)
+            : null;
+        var (casusId, casusnummer) = await CasusStore.JoinOrOpenAsync(uow, huishoudenId, melding.OntvangenOp, Guid.CreateVersion7(now), ct);
+        melding = melding with { CasusId = casusId, Casusnummer = casusnummer };
+        if (!await MeldingStore.TryInsertAsync(uow, melding, huishoudenId, ct))
         {
-            return await MeldingStore.FindByRequestIdAsync(uow, command.RequestId, ct)
+            // Not committed: whatever this attempt wrote before (a new huishouden or casus) is rolled back.
+            return await MeldingStore.FindByRequestIdAsync(uow, command.Valid.RequestId, ct)
                 ?? throw new InvalidOperationException("A melding with this request id exists but is not visible.");
+        }
+
+        await MeldingStore.InsertBetrokkenenAsync(uow, melding.MeldingId, melding.Betrokkenen, ct);
+        if (command.Valid.MelderIdentiteit is { } identiteit)
+        {
+            await MeldingStore.InsertMelderIdentiteitAsync(uow, melding.MeldingId, identiteit, ct);
         }
 
         await uow.PublishAsync(EventTopics.MeldingOntvangen, new MeldingOntvangen
@@ -46,6 +63,7 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
             OntvangenOp = Timestamp.FromDateTimeOffset(melding.OntvangenOp),
             MelderGroep = melding.MelderGroep,
             Aard = { melding.Aard },
+            CasusId = casusId.ToString(),
         }, melding.MeldingId.ToString(), ct);
         await uow.CommitAsync(ct);
 

@@ -1,4 +1,5 @@
 using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
 
@@ -17,4 +18,8 @@ public sealed record MeldingRecord(
     VermoedelijkeDuur VermoedelijkeDuur,
     IReadOnlyList<AanvullendeInformatie> AanvullendeInformatie,
     DateTimeOffset GeregistreerdOp,
-    string GeregistreerdDoor);
+    string GeregistreerdDoor,
+    HuishoudenAdres? Huishouden,
+    IReadOnlyList<BetrokkeneRecord> Betrokkenen,
+    Guid? CasusId,
+    string? Casusnummer);

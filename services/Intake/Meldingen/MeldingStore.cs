@@ -1,6 +1,8 @@
 using Npgsql;
+using NpgsqlTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
 
@@ -11,29 +13,197 @@ public sealed class MeldingStore
         melder_rol, melder_anoniem, aard, vermoedelijke_duur, aanvullende_informatie, geregistreerd_op, geregistreerd_door
         """;
 
+    // The melding with its huishouden's address; the melder's identity is deliberately not joined.
+    private const string Select = """
+        SELECT m.melding_id, m.regio, m.request_id, m.ontvangen_op, m.melder_groep, m.melder_betrokkenheid,
+               m.melder_organisatie, m.melder_rol, m.melder_anoniem, m.aard, m.vermoedelijke_duur,
+               m.aanvullende_informatie, m.geregistreerd_op, m.geregistreerd_door, h.postcode, h.huisnummer, h.toevoeging,
+               m.casus_id, c.casusnummer
+        FROM melding m
+        LEFT JOIN huishouden h ON h.huishouden_id = m.huishouden_id
+        LEFT JOIN casus c ON c.casus_id = m.casus_id
+        """;
+
+    private const string BetrokkeneColumns =
+        "betrokkene_id, melding_id, rol, voornamen, tussenvoegsel, achternaam, geboortedatum, geslacht, bsn";
+
+    /// <summary>
+    /// The id of the huishouden at this address in this regio, created when new. The upsert locks the
+    /// row until commit, so concurrent meldingen about one huishouden are serialised from here on.
+    /// </summary>
+    public static async Task<Guid> UpsertHuishoudenAsync(UnitOfWork uow, HuishoudenAdres adres, Guid newId, CancellationToken ct)
+    {
+        await using var command = uow.Command("""
+            INSERT INTO huishouden (huishouden_id, regio, postcode, huisnummer, toevoeging)
+            VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT ON CONSTRAINT huishouden_adres_once DO UPDATE SET toevoeging = EXCLUDED.toevoeging
+            RETURNING huishouden_id
+            """, newId, uow.Regio, adres.Postcode, adres.Huisnummer, adres.Toevoeging);
+        return (Guid)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>Inserts the melding unless its request_id was seen before; false when it already existed.</summary>
-    public static async Task<bool> TryInsertAsync(UnitOfWork uow, MeldingRecord m, CancellationToken ct) =>
+    public static async Task<bool> TryInsertAsync(UnitOfWork uow, MeldingRecord m, Guid? huishoudenId, CancellationToken ct) =>
         await uow.ExecuteAsync($"""
-            INSERT INTO melding ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            INSERT INTO melding ({Columns}, huishouden_id, casus_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT ON CONSTRAINT melding_request_once DO NOTHING
             """, ct,
             m.MeldingId, uow.Regio, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
             (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
             (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray(), m.GeregistreerdOp,
-            m.GeregistreerdDoor) == 1;
+            m.GeregistreerdDoor, new NpgsqlParameter<Guid?> { TypedValue = huishoudenId, NpgsqlDbType = NpgsqlDbType.Uuid },
+            new NpgsqlParameter<Guid?> { TypedValue = m.CasusId, NpgsqlDbType = NpgsqlDbType.Uuid }) == 1;
+
+    public static async Task InsertBetrokkenenAsync(UnitOfWork uow, Guid meldingId, IReadOnlyList<BetrokkeneRecord> betrokkenen, CancellationToken ct)
+    {
+        if (betrokkenen.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(uow.Connection, uow.Transaction);
+        for (var i = 0; i < betrokkenen.Count; i++)
+        {
+            var b = betrokkenen[i];
+            var command = new NpgsqlBatchCommand($"""
+                INSERT INTO betrokkene (regio, volgnummer, {BetrokkeneColumns})
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = uow.Regio });
+            command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)i });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = b.BetrokkeneId });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = meldingId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)b.Rol });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = b.Voornamen });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = b.Tussenvoegsel });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = b.Achternaam });
+            command.Parameters.Add(new NpgsqlParameter<DateOnly?> { TypedValue = b.Geboortedatum, NpgsqlDbType = NpgsqlDbType.Date });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)b.Geslacht });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = b.Bsn, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    public static Task InsertMelderIdentiteitAsync(UnitOfWork uow, Guid meldingId, MelderIdentiteitRecord identiteit, CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            INSERT INTO melder_identiteit (melding_id, regio, naam, telefoonnummer, email) VALUES ($1, $2, $3, $4, $5)
+            """, ct, meldingId, uow.Regio, identiteit.Naam, identiteit.Telefoonnummer, identiteit.Email);
+
+    /// <summary>The melding, its row locked until commit so that concurrent corrections apply one after the other.</summary>
+    public static Task<MeldingRecord?> FindForUpdateAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
+        SingleAsync(uow, $"{Select} WHERE m.regio = $1 AND m.melding_id = $2 FOR UPDATE OF m", meldingId, ct);
+
+    /// <summary>Writes every correctable column; the huishouden, casus and registration stay as they are.</summary>
+    public static Task UpdateAsync(UnitOfWork uow, MeldingRecord m, CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            UPDATE melding SET ontvangen_op = $3, melder_groep = $4, melder_betrokkenheid = $5, melder_organisatie = $6,
+                melder_rol = $7, melder_anoniem = $8, aard = $9, vermoedelijke_duur = $10, aanvullende_informatie = $11
+            WHERE regio = $1 AND melding_id = $2
+            """, ct, uow.Regio, m.MeldingId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
+            (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
+            (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray());
+
+    public static async Task ReplaceBetrokkenenAsync(UnitOfWork uow, Guid meldingId, IReadOnlyList<BetrokkeneRecord> betrokkenen, CancellationToken ct)
+    {
+        await uow.ExecuteAsync("DELETE FROM betrokkene WHERE regio = $1 AND melding_id = $2", ct, uow.Regio, meldingId);
+        await InsertBetrokkenenAsync(uow, meldingId, betrokkenen, ct);
+    }
+
+    public static Task DeleteMelderIdentiteitAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
+        uow.ExecuteAsync("DELETE FROM melder_identiteit WHERE regio = $1 AND melding_id = $2", ct, uow.Regio, meldingId);
+
+    /// <summary>The audit row of a correction: who, when, which paths; never a value.</summary>
+    public static Task InsertWijzigingAsync(UnitOfWork uow, Guid meldingId, Guid wijzigingId, DateTimeOffset op, string door,
+        IReadOnlyList<string> paden, CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            INSERT INTO melding_wijziging (wijziging_id, regio, melding_id, gewijzigd_op, gewijzigd_door, paden)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, ct, wijzigingId, uow.Regio, meldingId, op, door, paden.ToArray());
 
     public static Task<MeldingRecord?> FindByRequestIdAsync(UnitOfWork uow, Guid requestId, CancellationToken ct) =>
-        SingleAsync(uow, $"SELECT {Columns} FROM melding WHERE regio = $1 AND request_id = $2", requestId, ct);
+        SingleAsync(uow, $"{Select} WHERE m.regio = $1 AND m.request_id = $2", requestId, ct);
 
     public static Task<MeldingRecord?> FindAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
-        SingleAsync(uow, $"SELECT {Columns} FROM melding WHERE regio = $1 AND melding_id = $2", meldingId, ct);
+        SingleAsync(uow, $"{Select} WHERE m.regio = $1 AND m.melding_id = $2", meldingId, ct);
+
+    /// <summary>
+    /// One page in list order (ontvangen_op, melding_id) descending, strictly after <paramref name="after"/>:
+    /// a keyset, so rows inserted between pages neither repeat nor shift items. Reads one row more than
+    /// the page to know whether another page follows.
+    /// </summary>
+    public static async Task<IReadOnlyList<MeldingRecord>> ListAsync(UnitOfWork uow, MeldingenFilter filter,
+        MeldingenCursor? after, int limit, CancellationToken ct)
+    {
+        var meldingen = new List<MeldingRecord>();
+        await using (var command = uow.Command($"""
+            {Select}
+            WHERE m.regio = $1 AND m.ontvangen_op >= $2 AND m.ontvangen_op < $3
+              AND ($4 = 0 OR m.melder_groep = $4)
+              AND ($5 IS NULL OR $5 = EXISTS (SELECT 1 FROM betrokkene b WHERE b.melding_id = m.melding_id AND b.rol = $6))
+              AND (NOT $7 OR (m.ontvangen_op, m.melding_id) < ($8, $9))
+              AND ($11 = 0 OR ($11 = 1) = (c.casus_id IS NOT NULL AND c.gesloten_op IS NULL))
+            ORDER BY m.ontvangen_op DESC, m.melding_id DESC
+            LIMIT $10
+            """, uow.Regio, filter.Vanaf, filter.Tot, (int)filter.MelderGroep,
+            new NpgsqlParameter<bool?> { TypedValue = filter.MetKinderen, NpgsqlDbType = NpgsqlDbType.Boolean },
+            (int)BetrokkeneRol.Kind, after is not null, after?.OntvangenOp ?? DateTimeOffset.MaxValue,
+            after?.MeldingId ?? Guid.Empty, limit, (int)filter.CasusStatus))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                meldingen.Add(Read(reader));
+            }
+        }
+
+        return meldingen.Count == 0 ? meldingen : await WithBetrokkenenAsync(uow, meldingen, ct);
+    }
 
     private static async Task<MeldingRecord?> SingleAsync(UnitOfWork uow, string sql, Guid id, CancellationToken ct)
     {
-        await using var command = uow.Command(sql, uow.Regio, id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Read(reader) : null;
+        MeldingRecord? melding;
+        await using (var command = uow.Command(sql, uow.Regio, id))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            melding = await reader.ReadAsync(ct) ? Read(reader) : null;
+        }
+
+        return melding is null ? null : (await WithBetrokkenenAsync(uow, [melding], ct))[0];
+    }
+
+    /// <summary>The meldingen with their betrokkenen, read in one query for the whole set.</summary>
+    private static async Task<List<MeldingRecord>> WithBetrokkenenAsync(UnitOfWork uow, IReadOnlyList<MeldingRecord> meldingen, CancellationToken ct)
+    {
+        var perMelding = new Dictionary<Guid, List<BetrokkeneRecord>>();
+        await using (var command = uow.Command($"""
+            SELECT {BetrokkeneColumns} FROM betrokkene WHERE regio = $1 AND melding_id = ANY($2) ORDER BY melding_id, volgnummer
+            """, uow.Regio, meldingen.Select(m => m.MeldingId).ToArray()))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var meldingId = reader.GetGuid(1);
+                if (!perMelding.TryGetValue(meldingId, out var list))
+                {
+                    perMelding[meldingId] = list = [];
+                }
+
+                list.Add(new BetrokkeneRecord(
+                    BetrokkeneId: reader.GetGuid(0),
+                    Rol: (BetrokkeneRol)reader.GetInt32(2),
+                    Voornamen: reader.GetString(3),
+                    Tussenvoegsel: reader.GetString(4),
+                    Achternaam: reader.GetString(5),
+                    Geboortedatum: reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+                    Geslacht: (Geslacht)reader.GetInt32(7),
+                    Bsn: reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+        }
+
+        return [.. meldingen.Select(m => m with { Betrokkenen = perMelding.GetValueOrDefault(m.MeldingId) ?? [] })];
     }
 
     private static MeldingRecord Read(NpgsqlDataReader r) => new(
@@ -50,5 +220,9 @@ public sealed class MeldingStore
         VermoedelijkeDuur: (VermoedelijkeDuur)r.GetInt32(10),
         AanvullendeInformatie: [.. r.GetFieldValue<int[]>(11).Select(a => (AanvullendeInformatie)a)],
         GeregistreerdOp: r.GetFieldValue<DateTimeOffset>(12),
-        GeregistreerdDoor: r.GetString(13));
+        GeregistreerdDoor: r.GetString(13),
+        Huishouden: r.IsDBNull(14) ? null : new HuishoudenAdres(r.GetString(14), r.GetInt32(15), r.GetString(16)),
+        Betrokkenen: [],
+        CasusId: r.IsDBNull(17) ? null : r.GetGuid(17),
+        Casusnummer: r.IsDBNull(18) ? null : r.GetString(18));
 }

@@ -6,6 +6,7 @@ public static class MeldingenExtensions
     {
         builder.Services.AddScoped<MeldingStore>();
         builder.Services.AddScoped<CreateMeldingHandler>();
+        builder.Services.AddScoped<UpdateMeldingHandler>();
         return builder;
     }
 }

@@ -4,19 +4,21 @@ using Microsoft.AspNetCore.Authorization;
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
 
 [Authorize(Policy = Policies.Casewerk)]
-public sealed class MeldingenService(CreateMeldingHandler create, Database database, TenantContext tenant, TimeProvider clock)
+public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingHandler update, Database database,
+    TenantContext tenant, TimeProvider clock)
     : V1.Meldingen.MeldingenBase
 {
     public override async Task<Melding> CreateMelding(CreateMeldingRequest request, ServerCallContext context)
     {
-        var (requestId, ontvangenOp) = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
+        var valid = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
         var melding = await create.HandleAsync(
-            new CreateMelding(tenant.TenantId, tenant.Actor, requestId, ontvangenOp, request), context.CancellationToken);
+            new CreateMelding(tenant.TenantId, tenant.Actor, valid, request), context.CancellationToken);
         return melding.ToProto();
     }
 
@@ -27,6 +29,36 @@ public sealed class MeldingenService(CreateMeldingHandler create, Database datab
         var melding = await MeldingStore.FindAsync(uow, meldingId, context.CancellationToken)
             ?? throw new NotFoundException($"Melding {meldingId} not found.");
         return melding.ToProto();
+    }
+
+    public override async Task<Melding> UpdateMelding(UpdateMeldingRequest request, ServerCallContext context)
+    {
+        var valid = UpdateMeldingValidation.Validate(request, clock.GetUtcNow());
+        var melding = await update.HandleAsync(new UpdateMelding(tenant.TenantId, tenant.Actor, valid), context.CancellationToken);
+        return melding.ToProto();
+    }
+
+    public override async Task<ListMeldingenResponse> ListMeldingen(ListMeldingenRequest request, ServerCallContext context)
+    {
+        var (filter, pageSize, after) = MeldingenQuery.Validate(request);
+        List<MeldingRecord> meldingen;
+        await using (var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken))
+        {
+            meldingen = [.. await MeldingStore.ListAsync(uow, filter, after, pageSize + 1, context.CancellationToken)];
+        }
+
+        MeldingenCursor? next = null;
+        if (meldingen.Count > pageSize)
+        {
+            meldingen.RemoveAt(pageSize);
+            next = new MeldingenCursor(meldingen[^1].OntvangenOp, meldingen[^1].MeldingId);
+        }
+
+        return new ListMeldingenResponse
+        {
+            Meldingen = { meldingen.Select(m => m.ToProto()) },
+            Page = new PageResponse { NextPageToken = next?.ToToken(filter) ?? "" },
+        };
     }
 }
 
@@ -49,5 +81,27 @@ internal static class MeldingMapping
         VermoedelijkeDuur = m.VermoedelijkeDuur,
         AanvullendeInformatie = { m.AanvullendeInformatie },
         GeregistreerdOp = Timestamp.FromDateTimeOffset(m.GeregistreerdOp),
+        Huishouden = m.Huishouden is { } h
+            ? new Huishouden { Postcode = h.Postcode, Huisnummer = h.Huisnummer, Toevoeging = h.Toevoeging }
+            : null,
+        Betrokkenen = { m.Betrokkenen.Select(b => b.ToProto()) },
+        CasusId = m.CasusId?.ToString() ?? "",
+        Casusnummer = m.Casusnummer ?? "",
+    };
+
+    // The melder's identity has no mapping at all: it is never part of a response.
+    private static Betrokkene ToProto(this BetrokkeneRecord b) => new()
+    {
+        BetrokkeneId = b.BetrokkeneId.ToString(),
+        Rol = b.Rol,
+        Persoon = new PersoonIdentiteit
+        {
+            Voornamen = b.Voornamen,
+            Tussenvoegsel = b.Tussenvoegsel,
+            Achternaam = b.Achternaam,
+            Geboortedatum = b.Geboortedatum?.ToProtoDate(),
+            Geslacht = b.Geslacht,
+            Bsn = b.Bsn ?? "",
+        },
     };
 }
