@@ -4,6 +4,7 @@ using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.Triage.Beoordeling;
+using Veiligthuis.Triage.Context;
 using Veiligthuis.Triage.Werkvoorraad;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.AddEventing()
     .Subscribe<MeldingOntvangen, MeldingOntvangenHandler>(EventTopics.MeldingOntvangen);
 builder.AddWerkvoorraad();
 builder.AddBeoordeling();
+builder.AddBeoordelingContext();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -160,6 +160,15 @@ public sealed class Suite : IAsyncLifetime
                     settings["Outbox:PollInterval"] = "00:00:00.200";
                 }
 
+                if (host == "triage")
+                {
+                    // The beoordeling context asks intake and the register.
+                    foreach (var backend in new[] { "intake", "register" })
+                    {
+                        settings[$"Services:{backend}:Grpc"] = $"http://127.0.0.1:{addresses[backend].Grpc}";
+                    }
+                }
+
                 if (host == "register")
                 {
                     // The register refuses to start without a key for its BSN hashes (ADR 0013).

@@ -19,8 +19,14 @@ public class TriageApp() : ServiceApp<Program>("triage"), IAsyncLifetime
     /// <summary>Every log line the service wrote, formatted, to check that no free text leaks into logs.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    // The overdue count refreshes every second here, so a test sees a new werkitem in the gauge soon.
-    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Triage:TeLaatInterval", "00:00:01")];
+    // The overdue count refreshes every second here, so a test sees a new werkitem in the gauge soon. No intake runs
+    // beside these tests: the context points at a loopback port where nothing listens (the end-to-end tests run both).
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Triage:TeLaatInterval", "00:00:01"),
+        new("Services:intake:Grpc", "http://127.0.0.1:9"),
+        new("Services:register:Grpc", "http://127.0.0.1:9"),
+    ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

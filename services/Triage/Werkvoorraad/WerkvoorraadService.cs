@@ -5,13 +5,14 @@ using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Triage.Beoordeling;
+using Veiligthuis.Triage.Context;
 using Veiligthuis.Triage.V1;
 
 namespace Veiligthuis.Triage.Werkvoorraad;
 
 [Authorize(Policy = Policies.Casewerk)]
 public sealed partial class WerkvoorraadService(Database database, TenantContext tenant, WerkitemLeases leases,
-    ClaimWerkitemHandler claims, ToewijzingHandler toewijzing, BeoordelingHandler beoordeling, TimeProvider clock, ILogger<WerkvoorraadService> logger)
+    ClaimWerkitemHandler claims, ToewijzingHandler toewijzing, BeoordelingHandler beoordeling, BeoordelingContextHandler contextHandler, TimeProvider clock, ILogger<WerkvoorraadService> logger)
     : V1.Werkvoorraad.WerkvoorraadBase
 {
     public override async Task<Werkitem> GetWerkitem(GetWerkitemRequest request, ServerCallContext context)
@@ -75,6 +76,16 @@ public sealed partial class WerkvoorraadService(Database database, TenantContext
         var werkitem = await toewijzing.HandleAsync(
             new Werkvoorraad.WijsWerkitemToe(regio, werkitemId, request.Team.Length == 0 ? null : request.Team), context.CancellationToken);
         return werkitem.ToProto(await leases.HolderAsync(regio, werkitemId, context.CancellationToken));
+    }
+
+    public override Task<BeoordelingContext> GetBeoordelingContext(GetBeoordelingContextRequest request, ServerCallContext context)
+    {
+        var werkitemId = RequestFields.RequireId(request.WerkitemId, "werkitem_id");
+        // Intake checks the caller's token again; the deadline of each downstream call is the caller's, at most 10 s.
+        var limit = clock.GetUtcNow().UtcDateTime.AddSeconds(10);
+        var deadline = context.Deadline < limit ? context.Deadline : limit;
+        return contextHandler.HandleAsync(new Context.GetBeoordelingContext(tenant.TenantId, werkitemId,
+            context.RequestHeaders.GetValue("authorization") ?? "", deadline), context.CancellationToken);
     }
 
     public override async Task<Werkitem> LegAcuteCheckVast(LegAcuteCheckVastRequest request, ServerCallContext context)
