@@ -65,6 +65,10 @@ public static class BenchmarkRun
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
     });
 
+    /// <summary>
+    /// A full melding as intake receives it: a huishouden of its own (so each call opens a casus, the costlier path),
+    /// three betrokkenen and the melder's identity.
+    /// </summary>
     private static CreateMeldingRequest NewMelding() => new()
     {
         RequestId = Guid.NewGuid().ToString(),
@@ -73,6 +77,30 @@ public static class BenchmarkRun
         Aard = { AardGeweld.Partnergeweld, AardGeweld.GetuigeVanPartnergeweld },
         VermoedelijkeDuur = VermoedelijkeDuur.Langdurend,
         AanvullendeInformatie = { AanvullendeInformatie.Verslaving },
+        Huishouden = new Huishouden
+        {
+            Postcode = $"{Random.Shared.Next(1000, 10000)} {(char)('A' + Random.Shared.Next(0, 18))}{(char)('A' + Random.Shared.Next(0, 26))}",
+            Huisnummer = Random.Shared.Next(1, 99999),
+        },
+        Betrokkenen =
+        {
+            Persoon(BetrokkeneRol.Slachtoffer, "Sanne", "Jansen", 1988, Geslacht.Vrouw),
+            Persoon(BetrokkeneRol.VermoedelijkPleger, "Kees", "Jansen", 1985, Geslacht.Man),
+            Persoon(BetrokkeneRol.Kind, "Lotte", "Jansen", 2018, Geslacht.Vrouw),
+        },
+        MelderIdentiteit = new MelderIdentiteit { Naam = "Wachtmeester de Vries", Telefoonnummer = "+31 6 1234 5678" },
+    };
+
+    private static Betrokkene Persoon(BetrokkeneRol rol, string voornamen, string achternaam, int geboortejaar, Geslacht geslacht) => new()
+    {
+        Rol = rol,
+        Persoon = new PersoonIdentiteit
+        {
+            Voornamen = voornamen,
+            Achternaam = achternaam,
+            Geboortedatum = new Google.Type.Date { Year = geboortejaar, Month = 1 + Random.Shared.Next(12), Day = 1 + Random.Shared.Next(28) },
+            Geslacht = geslacht,
+        },
     };
 
     private static async Task<Result> ClosedLoopAsync(Target target, int concurrency, TimeSpan duration)
