@@ -13,6 +13,10 @@ namespace Veiligthuis.Triage.Tests;
 public sealed class MetricsTests(TriageApp app)
 {
     private const string Zeeland = "vt-zeeland";
+
+    // The gauge test has a regio of its own: a reading taken just after the histogram test's Zeeland
+    // werkitem was closed can still count it, and then a new overdue werkitem does not raise the count.
+    private const string MiddenBrabant = "vt-midden-brabant";
     private readonly V1.Werkvoorraad.WerkvoorraadClient _client = new(app.CreateGrpcChannel());
 
     [Fact]
@@ -20,11 +24,11 @@ public sealed class MetricsTests(TriageApp app)
     {
         using var collector = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), TriageMetrics.MeterName,
             TriageMetrics.TeLaat);
-        var before = Overdue(collector);
+        var before = Overdue(collector, MiddenBrabant);
 
-        await app.OpenWerkitemAsync(Zeeland, DateTimeOffset.UtcNow.AddDays(-10));
+        await app.OpenWerkitemAsync(MiddenBrabant, DateTimeOffset.UtcNow.AddDays(-10));
 
-        await Eventually.UntilAsync(() => Task.FromResult(Overdue(collector) > before), TimeSpan.FromSeconds(20),
+        await Eventually.UntilAsync(() => Task.FromResult(Overdue(collector, MiddenBrabant) > before), TimeSpan.FromSeconds(20),
             "the overdue werkitem in the gauge");
         Assert.All(collector.GetMeasurementSnapshot(), m => Assert.Equal(["regio", "status"], m.Tags.Keys.Order()));
     }
@@ -59,11 +63,11 @@ public sealed class MetricsTests(TriageApp app)
         Assert.Equal(["binnen_termijn", "regio"], recorded.Tags.Keys.Order());
     }
 
-    private static long Overdue(MetricCollector<long> collector)
+    private static long Overdue(MetricCollector<long> collector, string regio)
     {
         collector.RecordObservableInstruments();
         return collector.LastMeasurement is null ? 0 : collector.GetMeasurementSnapshot()
-            .Where(m => Equals(m.Tags["regio"], Zeeland) && Equals(m.Tags["status"], "acute_check_open"))
+            .Where(m => Equals(m.Tags["regio"], regio) && Equals(m.Tags["status"], "acute_check_open"))
             .Select(m => m.Value).LastOrDefault();
     }
 }

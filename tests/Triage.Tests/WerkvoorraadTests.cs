@@ -12,7 +12,7 @@ namespace Veiligthuis.Triage.Tests;
 [Collection(nameof(TriageCollection))]
 public sealed class WerkvoorraadTests(TriageApp app)
 {
-    // Only this class uses these regios (MetricsTests owns Zeeland), so no other test's rows show up in its lists.
+    // Only this class uses these regios (MetricsTests owns Zeeland and Midden-Brabant), so no other test's rows show up in its lists.
     private const string Twente = "vt-twente";
     private const string ZuidLimburg = "vt-zuid-limburg";
     private readonly V1.Werkvoorraad.WerkvoorraadClient _client = new(app.CreateGrpcChannel());

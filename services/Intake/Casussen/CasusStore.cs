@@ -85,10 +85,13 @@ public sealed class CasusStore
             UPDATE casus SET gesloten_op = $3, gesloten_door = $4 WHERE regio = $1 AND casus_id = $2 AND gesloten_op IS NULL
             """, ct, uow.Regio, casusId, geslotenOp, door) == 1;
 
+    // FOR SHARE: a concurrent SluitCasus waits until the joining melding is committed, or, when it
+    // commits first, the re-checked row is no longer open and the melding opens a new casus instead
+    // of joining a closed one.
     private static async Task<(Guid, string)?> FindOpenAsync(UnitOfWork uow, Guid huishoudenId, CancellationToken ct)
     {
         await using var command = uow.Command(
-            "SELECT casus_id, casusnummer FROM casus WHERE regio = $1 AND huishouden_id = $2 AND gesloten_op IS NULL",
+            "SELECT casus_id, casusnummer FROM casus WHERE regio = $1 AND huishouden_id = $2 AND gesloten_op IS NULL FOR SHARE",
             uow.Regio, huishoudenId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetString(1)) : null;
