@@ -68,6 +68,21 @@ public sealed class CasussenTests(IntakeApp app)
     }
 
     [Fact]
+    public async Task ParallelMeldingen_AboutDifferentHuishoudens_GetDistinctCasusnummersOfTheirRegio()
+    {
+        var meldingen = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            _meldingen.CreateMeldingAsync(TestMeldingen.Valid(huishouden: TestMeldingen.RandomHuishouden()), As(HollandsMidden)).ResponseAsync));
+        var later = await MeldAsync(TestMeldingen.RandomHuishouden());
+
+        var nummers = meldingen.Select(m => m.Casusnummer).ToList();
+        Assert.Equal(12, nummers.Distinct().Count());
+        Assert.All(nummers, n => Assert.Matches(@"^VT-HOLLANDS-MIDDEN-\d{4}-\d{6}$", n));
+        // Numbers are taken from the regio's sequence: a later casus has a higher one.
+        static long Volgnummer(string casusnummer) => long.Parse(casusnummer[^6..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Volgnummer(later.Casusnummer) > nummers.Max(Volgnummer));
+    }
+
+    [Fact]
     public async Task SluitCasus_ThenNewMelding_OpensANewCasus_AndClosingTwiceFails()
     {
         var adres = TestMeldingen.RandomHuishouden();

@@ -23,7 +23,7 @@ public sealed class CasusStore
         }
 
         var jaar = AmsterdamTime.DateOf(geopendOp).Year;
-        var casusnummer = Casusnummer.Format(uow.Regio, jaar, await NextVolgnummerAsync(uow, jaar, ct));
+        var casusnummer = Casusnummer.Format(uow.Regio, jaar, await NextVolgnummerAsync(uow, ct));
         var inserted = await uow.ExecuteAsync("""
             INSERT INTO casus (casus_id, regio, casusnummer, huishouden_id, geopend_op) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (regio, huishouden_id) WHERE gesloten_op IS NULL DO NOTHING
@@ -97,14 +97,13 @@ public sealed class CasusStore
         return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetString(1)) : null;
     }
 
-    /// <summary>The next sequence number of the regio and year; the row stays locked until commit.</summary>
-    private static async Task<int> NextVolgnummerAsync(UnitOfWork uow, int jaar, CancellationToken ct)
+    /// <summary>
+    /// The next number of the regio's sequence (migration 0007): taken without a lock, so concurrent meldingen of a
+    /// regio do not wait for each other's commits; skipped when the transaction rolls back.
+    /// </summary>
+    private static async Task<long> NextVolgnummerAsync(UnitOfWork uow, CancellationToken ct)
     {
-        await using var command = uow.Command("""
-            INSERT INTO casus_volgnummer (regio, jaar, laatste) VALUES ($1, $2, 1)
-            ON CONFLICT (regio, jaar) DO UPDATE SET laatste = casus_volgnummer.laatste + 1
-            RETURNING laatste
-            """, uow.Regio, jaar);
-        return (int)(await command.ExecuteScalarAsync(ct))!;
+        await using var command = uow.Command("SELECT nextval($1::regclass)", "casus_volgnummer_" + uow.Regio.Replace('-', '_'));
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }
