@@ -53,6 +53,7 @@ public static class GatewayDefaults
         app.UseAccessLog();
         app.UseGatewayCors();
         app.UseRequestLimits();
+        app.UseGrpcDeadlines();
         app.UseGrpcWebTranslation();
         app.UseAuthentication();
         app.UseAuthorization();
