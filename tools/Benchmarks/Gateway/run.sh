@@ -121,6 +121,8 @@ error_log $WORK/nginx-error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # The default of 1,000 calls per client connection would close h2load's connections mid-run.
+  keepalive_requests 10000000;
   client_body_temp_path $WORK/nginx-temp/body;
   proxy_temp_path $WORK/nginx-temp/proxy;
   fastcgi_temp_path $WORK/nginx-temp/fastcgi;
