@@ -68,11 +68,25 @@ SIGNING_KEY="$(head -c 32 /dev/urandom | base64 -w0)"
 TOKEN="$(dotnet "$ROOT/tools/TokenMint/bin/Release/net10.0/Veiligthuis.TokenMint.dll" \
   --regio vt-utrecht --subject gateway-bench --signing-key "$SIGNING_KEY" --lifetime-minutes 60)"
 
+declare -A PID_OF
 start() { # name, command...
   local name="$1"; shift
   "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=("$!")
+  PID_OF[$name]=$!
 }
+
+# CPU time (clock ticks, user + system) of a process and its children (nginx's workers): on a shared
+# machine the CPU a proxy spends per call is a steadier measure than calls per second.
+cpu_ticks() { # pid
+  local total=0 pid fields
+  for pid in "$1" $(ps -o pid= --ppid "$1"); do
+    read -r -a fields <"/proc/$pid/stat" || continue
+    total=$((total + fields[13] + fields[14]))
+  done
+  echo "$total"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 echo "== starting backend, gateway(s), bare YARP, nginx"
 start backend dotnet "$BENCH" backend "$BACKEND_IP" "$BACKEND_GRPC" "$BACKEND_HTTP"
@@ -106,10 +120,13 @@ if [[ $VARIANTS == 1 ]]; then
   start_gateway gateway-no-accesslog 50077 50078 Logging__LogLevel__Veiligthuis.Gateway.AccessLog=Warning
   start_gateway gateway-no-ratelimit 50079 50080 Gateway__RateLimit__PermitsPerWindow=0
   start_gateway gateway-no-both 50081 50082 Logging__LogLevel__Veiligthuis.Gateway.AccessLog=Warning Gateway__RateLimit__PermitsPerWindow=0
+  # Telemetry as without an OTLP endpoint, but with the OpenTelemetry SDK (traces, metrics) off.
+  start_gateway gateway-no-telemetry 50083 50084 OTEL_SDK_DISABLED=true
+  URL[gateway-no-telemetry]="http://$GATEWAY_IP:50083$METHOD"
   URL[gateway-no-accesslog]="http://$GATEWAY_IP:50077$METHOD"
   URL[gateway-no-ratelimit]="http://$GATEWAY_IP:50079$METHOD"
   URL[gateway-no-both]="http://$GATEWAY_IP:50081$METHOD"
-  TARGETS+=(gateway-no-accesslog gateway-no-ratelimit gateway-no-both)
+  TARGETS+=(gateway-no-accesslog gateway-no-ratelimit gateway-no-both gateway-no-telemetry)
 fi
 
 mkdir -p "$WORK/nginx-temp"
@@ -181,6 +198,8 @@ stats() { # log file -> "rps p50 p99"
   echo "$(cat "$1.rps") $(awk -v v="$p50" 'BEGIN{printf "%.2f", v/1000}') $(awk -v v="$p99" 'BEGIN{printf "%.2f", v/1000}')"
 }
 
+PID_OF[direct]=${PID_OF[backend]}
+
 echo "== warm-up"
 for target in "${TARGETS[@]}"; do load "$target" "$WORK/warm-$target" -n 5000 -c "$CLIENTS" -m "$STREAMS"; done
 
@@ -189,8 +208,10 @@ RESULTS="$WORK/results"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
   for target in "${TARGETS[@]}"; do
+    cpu_before=$(cpu_ticks "${PID_OF[$target]}")
     load "$target" "$WORK/full-$target-$round" -n "$REQUESTS" -c "$CLIENTS" -m "$STREAMS"
-    echo "$target full $(stats "$WORK/full-$target-$round")" >>"$RESULTS"
+    cpu_us=$(( ($(cpu_ticks "${PID_OF[$target]}") - cpu_before) * TICK_US / REQUESTS ))
+    echo "$target full $(stats "$WORK/full-$target-$round") $cpu_us" >>"$RESULTS"
   done
   for target in "${TARGETS[@]}"; do
     load "$target" "$WORK/rate-$target-$round" -n $((RATE * RATE_SECONDS)) -c "$RATE_CLIENTS" -m 1 --rps $((RATE / RATE_CLIENTS))
@@ -200,26 +221,28 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "== uptime after: $(uptime)"
 
-median() { # target, mode, column (3 rps, 4 p50, 5 p99)
+median() { # target, mode, column (3 rps, 4 p50, 5 p99, 6 CPU µs per call of the target's process)
   awk -v t="$1" -v m="$2" -v c="$3" '$1 == t && $2 == m { print $c }' "$RESULTS" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 echo
 echo "Full load: -n $REQUESTS -c $CLIENTS -m $STREAMS; fixed rate: $RATE calls/s (-c $RATE_CLIENTS --rps $((RATE / RATE_CLIENTS)), $RATE_SECONDS s); median of $ROUNDS rounds"
 echo
-echo "| target | full load calls/s | full p50 ms | full p99 ms | ${RATE}/s p50 ms | ${RATE}/s p99 ms |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| target | full load calls/s | full p50 ms | full p99 ms | ${RATE}/s p50 ms | ${RATE}/s p99 ms | CPU µs/call |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for target in "${TARGETS[@]}"; do
-  echo "| $target | $(median "$target" full 3) | $(median "$target" full 4) | $(median "$target" full 5) | $(median "$target" rate 4) | $(median "$target" rate 5) |"
+  echo "| $target | $(median "$target" full 3) | $(median "$target" full 4) | $(median "$target" full 5) | $(median "$target" rate 4) | $(median "$target" rate 5) | $(median "$target" full 6) |"
 done
 echo
 awk -v g="$(median gateway full 3)" -v y="$(median bare-yarp full 3)" -v n="$(median nginx full 3)" -v d="$(median direct full 3)" \
-    -v gp="$(median gateway rate 5)" -v dp="$(median direct rate 5)" 'BEGIN {
+    -v gp="$(median gateway rate 5)" -v dp="$(median direct rate 5)" \
+    -v gc="$(median gateway full 6)" -v yc="$(median bare-yarp full 6)" -v nc="$(median nginx full 6)" 'BEGIN {
   printf "gateway / bare YARP throughput: %.2f (aim >= 0.8)\n", g / y
   printf "gateway / nginx throughput:     %.2f (aim >= 2)\n", g / n
   printf "bare YARP / direct throughput:  %.2f; bare YARP / nginx: %.2f\n", y / d, y / n
   printf "gateway p99 - direct p99 at the fixed rate: %.2f ms (aim <= 1)\n", gp - dp
+  printf "proxy CPU per call: gateway %d us, bare YARP %d us, nginx %d us; calls per CPU second, gateway / bare YARP: %.2f, gateway / nginx: %.2f\n", gc, yc, nc, yc / gc, nc / gc
 }'
 echo
-echo "Per round (target mode calls/s p50 p99):"
+echo "Per round (target mode calls/s p50 p99 [CPU µs/call]):"
 cat "$RESULTS"
