@@ -5,6 +5,7 @@ using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Gateway.RateLimiting;
 using Veiligthuis.Intake.V1;
 using Veiligthuis.TestSupport;
 using Xunit;
@@ -123,6 +124,35 @@ public sealed class RateLimitTests : IDisposable
             return response.StatusCode != HttpStatusCode.TooManyRequests;
         }, TimeSpan.FromSeconds(10), "the window to pass");
     }
+
+    [Fact]
+    public async Task LargeLimitCountedInBatches_IsNeverExceededAcrossReplicas()
+    {
+        // 1,000 permits: each replica reserves 10 (1 %) at a time from Redis and counts them out locally.
+        var (first, second) = await ReplicasAsync(permits: 1000, window: TimeSpan.FromMinutes(1));
+        var token = Token(first, "vt-utrecht", "medewerker-batch");
+        var allowed = 0;
+
+        for (var i = 0; i < 1100; i++)
+        {
+            using var response = await GetAsync(i % 2 == 0 ? first : second, token);
+            allowed += response.StatusCode == HttpStatusCode.TooManyRequests ? 0 : 1;
+        }
+
+        // Never over the limit; under it by at most what each replica reserved and did not hand out (a batch).
+        Assert.InRange(allowed, 1000 - (2 * 10), 1000);
+        using var refused = await GetAsync(first, token);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(4, 100, 1)]
+    [InlineData(1000, 100, 10)]
+    [InlineData(1_000_000, 100, 100)]
+    [InlineData(1_000_000, 20, 20)]
+    [InlineData(1_000_000, 0, 1)]
+    public void BatchSize_IsAtMostOnePercentOfTheLimitAndTheConfiguredMaximum(int permits, int maxBatch, int expected) =>
+        Assert.Equal(expected, new RateLimitOptions { PermitsPerWindow = permits, MaxBatch = maxBatch }.BatchSize);
 
     [Fact]
     public async Task CallWithoutToken_IsRefusedBeforeCounting()

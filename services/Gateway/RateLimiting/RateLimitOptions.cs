@@ -13,5 +13,13 @@ public sealed class RateLimitOptions
     /// <summary>Prefix of the Redis keys; replicas that share a limit share the prefix.</summary>
     public string KeyPrefix { get; set; } = "vt:gateway:ratelimit:";
 
+    /// <summary>
+    /// Most permits a replica reserves from Redis at once for one caller; the batch is also at most 1 % of
+    /// <see cref="PermitsPerWindow"/> (at least 1), so a small limit is still counted call by call (ADR 0018).
+    /// </summary>
+    public int MaxBatch { get; set; } = 100;
+
     public bool Enabled => PermitsPerWindow > 0;
+
+    public int BatchSize => Math.Clamp(PermitsPerWindow / 100, 1, Math.Max(1, MaxBatch));
 }

@@ -19,6 +19,7 @@ public static class GatewayDefaults
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddTelemetry("gateway");
         builder.AddVeiligthuisAuthentication();
+        builder.AddTokenValidationCache();
         builder.AddGatewayCors();
         builder.AddRequestLimits();
         // Stateless: ready once it serves. gRPC health answers UNKNOWN, not SERVING, without any check.
@@ -53,6 +54,7 @@ public static class GatewayDefaults
         app.UseAccessLog();
         app.UseGatewayCors();
         app.UseRequestLimits();
+        app.UseGrpcDeadlines();
         app.UseGrpcWebTranslation();
         app.UseAuthentication();
         app.UseAuthorization();

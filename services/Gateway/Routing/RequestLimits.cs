@@ -13,8 +13,21 @@ public sealed class RequestLimitOptions
     /// <summary>Largest request body accepted on REST and gRPC-Web; larger gets 413 (REST) before proxying.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Timeout of a proxied REST call (unary); gRPC routes have none, their streams are bounded by ActivityTimeout.</summary>
+    /// <summary>Timeout of a proxied REST call (unary); gRPC streams are bounded by the clusters' ActivityTimeout instead.</summary>
     public TimeSpan RestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest deadline of a unary gRPC call (the client's <c>grpc-timeout</c> is capped at it, and a call
+    /// without one gets it); <c>Services:&lt;svc&gt;:GrpcTimeout</c> overrides it for one service.
+    /// </summary>
+    public TimeSpan GrpcTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Taken off a client's deadline before it is passed on, so that the service gives up first and its
+    /// DeadlineExceeded (with its trailers) reaches the client before the client's own timer cancels the
+    /// call mid-response (as Envoy's <c>grpc_timeout_header_offset</c>).
+    /// </summary>
+    public TimeSpan GrpcTimeoutOffset { get; set; } = TimeSpan.FromMilliseconds(100);
 }
 
 public static class RequestLimits
@@ -33,6 +46,16 @@ public static class RequestLimits
         if (options.RestTimeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"Gateway:RestTimeout must be positive (got '{options.RestTimeout}').");
+        }
+
+        if (options.GrpcTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Gateway:GrpcTimeout must be positive (got '{options.GrpcTimeout}').");
+        }
+
+        if (options.GrpcTimeoutOffset < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Gateway:GrpcTimeoutOffset must not be negative (got '{options.GrpcTimeoutOffset}').");
         }
 
         return options;

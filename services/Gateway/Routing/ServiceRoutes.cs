@@ -1,10 +1,11 @@
+using System.Globalization;
 using Veiligthuis.BuildingBlocks.Health;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Veiligthuis.Gateway.Routing;
 
 /// <summary>The backends behind the gateway: <c>Services:&lt;name&gt;:Grpc</c> and <c>Services:&lt;name&gt;:Http</c>.</summary>
-public sealed record ServiceBackend(string Name, Uri Grpc, Uri Http);
+public sealed record ServiceBackend(string Name, Uri Grpc, Uri Http, TimeSpan? GrpcTimeout = null);
 
 public static class ServiceRoutes
 {
@@ -18,7 +19,9 @@ public static class ServiceRoutes
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
     {
         var backends = ReadBackends(builder.Configuration);
-        var restTimeout = RequestLimits.Read(builder.Configuration).RestTimeout;
+        var limits = RequestLimits.Read(builder.Configuration);
+        var restTimeout = limits.RestTimeout;
+        var grpcTimeouts = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
         foreach (var backend in backends)
@@ -30,6 +33,7 @@ public static class ServiceRoutes
                 AuthorizationPolicy = AuthenticatedPolicy,
                 Match = new RouteMatch { Path = $"/veiligthuis.{backend.Name}.v1.{{service}}/{{method}}" },
             });
+            grpcTimeouts[backend.Name + "-grpc"] = backend.GrpcTimeout ?? limits.GrpcTimeout;
             routes.Add(new RouteConfig
             {
                 RouteId = backend.Name + "-rest",
@@ -44,6 +48,7 @@ public static class ServiceRoutes
         }
 
         builder.Services.AddSingleton<IReadOnlyList<ServiceBackend>>(backends);
+        builder.Services.AddSingleton(new GrpcRouteTimeouts(grpcTimeouts));
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
     }
@@ -78,10 +83,23 @@ public static class ServiceRoutes
         foreach (var section in configuration.GetSection("Services").GetChildren())
         {
             var name = section.Key.ToLowerInvariant();
-            backends.Add(new ServiceBackend(name, Address(section, "Grpc"), Address(section, "Http")));
+            backends.Add(new ServiceBackend(name, Address(section, "Grpc"), Address(section, "Http"), Timeout(section)));
         }
 
         return backends;
+    }
+
+    private static TimeSpan? Timeout(IConfigurationSection service)
+    {
+        var value = service["GrpcTimeout"];
+        if (value is null)
+        {
+            return null;
+        }
+
+        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero
+            ? timeout
+            : throw new InvalidOperationException($"Services:{service.Key}:GrpcTimeout must be a positive time span, e.g. 00:00:30 (got '{value}').");
     }
 
     // Uri.TryCreate alone is not enough: "intake:5110" parses as a URI of scheme "intake", and on
