@@ -208,7 +208,9 @@ public sealed class RegisterTests(RegisterApp app)
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations;
-        Assert.Equal(["personen[0].bsn", "personen[2].bsn", "personen[3]", "personen[3].bsn"], violations.Select(v => v.Field).Order());
+        // Without a BSN a person needs what probabilistic matching needs (ADR 0016).
+        Assert.Equal(["personen[0].bsn", "personen[2].bsn", "personen[3].achternaam", "personen[3].geboortedatum", "personen[3].voornamen"],
+            violations.Select(v => v.Field).Order());
         Assert.DoesNotContain(violations, v => v.Description.Contains(wrong, StringComparison.Ordinal));
         Assert.DoesNotContain(wrong, error.Status.Detail, StringComparison.Ordinal);
 
