@@ -27,8 +27,11 @@ public static class MatchGewichten
     /// <summary>At or above and below <see cref="DrempelZeker"/>: mogelijk (a person decides).</summary>
     public const double DrempelMogelijk = 9.0;
 
-    // Bloom-filter Dice similarity of name bigrams from which a name counts as similar.
-    public const double DiceLijkend = 0.72;
+    // Bloom-filter Dice similarity of name bigrams from which a name counts as similar. One changed letter
+    // in a six-letter name leaves 5 of 7 bigrams (0.71); first names need more, since siblings' names
+    // (Anna, Anne) are close by design.
+    public const double DiceAchternaamLijkend = 0.6;
+    public const double DiceVoornaamLijkend = 0.7;
 
     private static readonly Dictionary<(MatchVeld, Veldovereenkomst), (double M, double U)> Kansen = new()
     {
@@ -69,9 +72,10 @@ public static class MatchGewichten
 }
 
 /// <summary>
-/// Compares two keyed records field by field and classifies the pair. Beside the total weight, zeker
-/// needs the first name and the birth date to agree (or the BSN): address and surname are shared within a
-/// household, so without this rule twins or a parent and child at one address could outscore a person who moved.
+/// Compares two keyed records field by field and classifies the pair. An equal BSN is zeker and a different
+/// one geen. Otherwise, beside the total weight, zeker needs surname, first name and birth date to agree
+/// (equal or similar): address and surname are shared within a household, so without this rule twins or a
+/// parent and child at one address could outscore a person who moved.
 /// </summary>
 public static class FellegiSunter
 {
@@ -95,16 +99,22 @@ public static class FellegiSunter
     private static MatchUitkomst Beslis(double totaal, List<VeldScore> velden)
     {
         Veldovereenkomst Van(MatchVeld veld) => velden.First(v => v.Veld == veld).Overeenkomst;
-        if (Van(MatchVeld.Bsn) == Veldovereenkomst.Gelijk)
+        switch (Van(MatchVeld.Bsn))
         {
-            return MatchUitkomst.Zeker;
+            case Veldovereenkomst.Gelijk:
+                return MatchUitkomst.Zeker;
+            case Veldovereenkomst.Verschillend:
+                // Two valid BSNs (elfproef) that differ are two persons; a review would only add noise.
+                return MatchUitkomst.Geen;
+            default:
+                break;
         }
 
         var beslissendGelijk =
             Van(MatchVeld.Voornaam) is Veldovereenkomst.Gelijk or Veldovereenkomst.Lijkend &&
             Van(MatchVeld.Geboortedatum) is Veldovereenkomst.Gelijk or Veldovereenkomst.Lijkend &&
             Van(MatchVeld.Achternaam) is Veldovereenkomst.Gelijk or Veldovereenkomst.Lijkend;
-        if (totaal >= MatchGewichten.DrempelZeker && beslissendGelijk && Van(MatchVeld.Bsn) != Veldovereenkomst.Verschillend)
+        if (totaal >= MatchGewichten.DrempelZeker && beslissendGelijk)
         {
             return MatchUitkomst.Zeker;
         }
@@ -128,7 +138,7 @@ public static class FellegiSunter
         }
 
         return Gelijk(a.AchternaamKlank, b.AchternaamKlank) ||
-               MatchKenmerken.Dice(a.AchternaamBloom, b.AchternaamBloom) >= MatchGewichten.DiceLijkend
+               MatchKenmerken.Dice(a.AchternaamBloom, b.AchternaamBloom) >= MatchGewichten.DiceAchternaamLijkend
             ? Veldovereenkomst.Lijkend
             : Veldovereenkomst.Verschillend;
     }
@@ -148,7 +158,7 @@ public static class FellegiSunter
             }
 
             // Sound keys are not used here: Pieter and Petra share one, and twins must stay apart.
-            return MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceLijkend
+            return MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend
                 ? Veldovereenkomst.Lijkend
                 : Veldovereenkomst.Verschillend;
         }
