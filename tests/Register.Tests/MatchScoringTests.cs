@@ -56,6 +56,8 @@ public sealed class MatchScoringTests
         { "administrative form with full name", Pieter(voornamen: "", tussenvoegsel: "", achternaam: "Jansen, Pieter van") },
         { "typo in achternaam", Pieter(achternaam: "Jansem") },
         { "typo in voornaam", Pieter(voornamen: "Pietter") },
+        { "swapped letters in voornaam", Pieter(voornamen: "Peiter") },
+        { "swapped letters in a short achternaam, moved", Pieter(achternaam: "Jnasen", postcode: "9712CD") },
         { "swapped day and month", Pieter(maand: 2, dag: 7) },
         { "moved", Pieter(postcode: "9712CD", huisnummer: 3) },
         { "spelling variant and moved", Pieter(achternaam: "Janssen", postcode: "", huisnummer: 0) },
@@ -90,6 +92,17 @@ public sealed class MatchScoringTests
 
         Assert.NotEqual(MatchUitkomst.Zeker, score.Uitkomst);
         Assert.Equal(Veldovereenkomst.Gelijk, score.Van(MatchVeld.Adres));
+    }
+
+    [Theory]
+    [InlineData("Sem", "Siem")]
+    [InlineData("Eva", "Evi")]
+    [InlineData("Noor", "Nora")]
+    public void Vergelijk_TwinsWithNamesOneLetterApart_AreNeverZeker(string a, string b)
+    {
+        var score = Score(Pieter(voornamen: a), Pieter(voornamen: b));
+
+        Assert.NotEqual(MatchUitkomst.Zeker, score.Uitkomst);
     }
 
     [Fact]

@@ -181,6 +181,8 @@ public sealed class RegisterTests(RegisterApp app)
             () => _client.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest { Bsn = Bsn(), Doel = Doel.Onderzoek }, token).ResponseAsync,
             () => _client.BeeindigBetrokkenheidAsync(new BeeindigBetrokkenheidRequest { BetrokkenheidId = Guid.NewGuid().ToString() }, token).ResponseAsync,
             () => _client.GetToegangslogAsync(new GetToegangslogRequest(), token).ResponseAsync,
+            () => _client.ListMatchbeoordelingenAsync(new ListMatchbeoordelingenRequest(), token).ResponseAsync,
+            () => _client.BeslisMatchbeoordelingAsync(new BeslisMatchbeoordelingRequest(), token).ResponseAsync,
             async () =>
             {
                 using var watch = _client.WatchSignalen(new WatchSignalenRequest(), token);

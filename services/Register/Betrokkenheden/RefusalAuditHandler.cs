@@ -37,6 +37,9 @@ public sealed class RefusalAuditHandler : IAuthorizationMiddlewareResultHandler
         nameof(V1.Register.RegisterBase.ZoekBetrokkenheid) => Handeling.Zoekvraag,
         nameof(V1.Register.RegisterBase.BeeindigBetrokkenheid) => Handeling.Beeindiging,
         nameof(V1.Register.RegisterBase.GetToegangslog) => Handeling.Inzage,
+        nameof(V1.Register.RegisterBase.WatchSignalen) => Handeling.Signalen,
+        nameof(V1.Register.RegisterBase.ListMatchbeoordelingen) or nameof(V1.Register.RegisterBase.BeslisMatchbeoordeling) =>
+            Handeling.Matchbeoordeling,
         _ => Handeling.Onbekend,
     };
 }

@@ -73,9 +73,10 @@ public static class MatchGewichten
 
 /// <summary>
 /// Compares two keyed records field by field and classifies the pair. An equal BSN is zeker and a different
-/// one geen. Otherwise, beside the total weight, zeker needs surname, first name and birth date to agree
-/// (equal or similar): address and surname are shared within a household, so without this rule twins or a
-/// parent and child at one address could outscore a person who moved.
+/// one geen. Otherwise, beside the total weight, zeker needs first name and birth date to agree (equal or
+/// similar) and sex not to differ: address and surname are shared within a household, so without this rule
+/// twins or a parent and child at one address could outscore a person who moved. The surname is not required:
+/// it changes with marriage and short surnames are easily mistyped, and the weights still count it.
 /// </summary>
 public static class FellegiSunter
 {
@@ -113,7 +114,7 @@ public static class FellegiSunter
         var beslissendGelijk =
             Van(MatchVeld.Voornaam) is Veldovereenkomst.Gelijk or Veldovereenkomst.Lijkend &&
             Van(MatchVeld.Geboortedatum) is Veldovereenkomst.Gelijk or Veldovereenkomst.Lijkend &&
-            Van(MatchVeld.Achternaam) is Veldovereenkomst.Gelijk or Veldovereenkomst.Lijkend;
+            Van(MatchVeld.Geslacht) != Veldovereenkomst.Verschillend;
         if (totaal >= MatchGewichten.DrempelZeker && beslissendGelijk)
         {
             return MatchUitkomst.Zeker;
@@ -138,6 +139,7 @@ public static class FellegiSunter
         }
 
         return Gelijk(a.AchternaamKlank, b.AchternaamKlank) ||
+               MatchKenmerken.DeelVariant(a.AchternaamVarianten, b.AchternaamVarianten) ||
                MatchKenmerken.Dice(a.AchternaamBloom, b.AchternaamBloom) >= MatchGewichten.DiceAchternaamLijkend
             ? Veldovereenkomst.Lijkend
             : Veldovereenkomst.Verschillend;
@@ -157,8 +159,10 @@ public static class FellegiSunter
                 return Veldovereenkomst.Gelijk;
             }
 
-            // Sound keys are not used here: Pieter and Petra share one, and twins must stay apart.
-            return MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend
+            // Sound keys are not used here: Pieter and Petra share one, and twins must stay apart. One typo in a
+            // name of four letters or more is accepted (Thjis, Marai); shorter names differ by one letter too often.
+            return MatchKenmerken.DeelVariant(a.RoepnaamVarianten, b.RoepnaamVarianten) ||
+                   MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend
                 ? Veldovereenkomst.Lijkend
                 : Veldovereenkomst.Verschillend;
         }

@@ -29,6 +29,13 @@ public sealed class MatchKenmerken
     public byte[] Roepnaam { get; init; } = Empty;
     public byte[] RoepnaamBloom { get; init; } = Empty;
     public byte[] Initiaal { get; init; } = Empty;
+
+    /// <summary>
+    /// Keyed 8-byte hashes of the name and of every form with one letter deleted: two names share one when
+    /// they differ by one typo (a letter replaced, dropped, added, or two neighbours swapped).
+    /// </summary>
+    public byte[] AchternaamVarianten { get; init; } = Empty;
+    public byte[] RoepnaamVarianten { get; init; } = Empty;
     public bool AlleenInitialen { get; init; }
 
     /// <summary>The whole date, and the date with day and month exchanged when both are at most 12.</summary>
@@ -55,7 +62,7 @@ public sealed class MatchKenmerken
         writer.Write(AlleenInitialen);
         foreach (var field in Fields())
         {
-            writer.Write((byte)field.Length);
+            writer.Write((ushort)field.Length);
             writer.Write(field);
         }
 
@@ -73,7 +80,7 @@ public sealed class MatchKenmerken
 
         var geslacht = (Geslacht)reader.ReadByte();
         var alleenInitialen = reader.ReadBoolean();
-        byte[] Next() => reader.ReadBytes(reader.ReadByte());
+        byte[] Next() => reader.ReadBytes(reader.ReadUInt16());
         return new MatchKenmerken
         {
             Geslacht = geslacht,
@@ -91,14 +98,33 @@ public sealed class MatchKenmerken
             MaandDag = Next(),
             Postcode = Next(),
             Adres = Next(),
+            AchternaamVarianten = Next(),
+            RoepnaamVarianten = Next(),
         };
     }
 
     private IEnumerable<byte[]> Fields() =>
     [
         Achternaam, AchternaamKlank, AchternaamBloom, Roepnaam, RoepnaamBloom, Initiaal, Geboortedatum,
-        GeboortedatumGewisseld, JaarMaand, JaarDag, MaandDag, Postcode, Adres,
+        GeboortedatumGewisseld, JaarMaand, JaarDag, MaandDag, Postcode, Adres, AchternaamVarianten, RoepnaamVarianten,
     ];
+
+    /// <summary>Whether two sets of 8-byte variant hashes share one: the names are one typo apart.</summary>
+    public static bool DeelVariant(byte[] a, byte[] b)
+    {
+        for (var i = 0; i + 8 <= a.Length; i += 8)
+        {
+            for (var j = 0; j + 8 <= b.Length; j += 8)
+            {
+                if (a.AsSpan(i, 8).SequenceEqual(b.AsSpan(j, 8)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Dice coefficient of two Bloom filters: 2|A∩B| / (|A|+|B|); 0 when either is absent.</summary>
     public static double Dice(byte[] a, byte[] b)
@@ -175,6 +201,8 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             Roepnaam = Optional("roepnaam", naam.Roepnaam),
             RoepnaamBloom = Bloom("roepnaam-bigram", naam.Roepnaam),
             Initiaal = naam.Initiaal is { } i ? Hash("initiaal", i.ToString()) : [],
+            AchternaamVarianten = Varianten("achternaam-variant", naam.Achternaam.Replace(" ", "", StringComparison.Ordinal)),
+            RoepnaamVarianten = Varianten("roepnaam-variant", naam.Roepnaam),
             AlleenInitialen = naam.AlleenInitialen,
             Geboortedatum = datum is { } a ? Hash("datum", $"{a.Year}-{a.Month}-{a.Day}") : [],
             GeboortedatumGewisseld = datum is { Day: <= 12 } b && b.Day != b.Month ? Hash("datum", $"{b.Year}-{b.Day}-{b.Month}") : [],
@@ -202,6 +230,26 @@ public sealed class MatchKenmerkenFactory(byte[] key)
 
     private static string NormaliseToevoeging(string value) =>
         string.Concat(value.Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
+
+    // Below this length one letter is too much of a name: Sem and Siem, Eva and Evi are different names.
+    private const int MinVariantLengte = 4;
+
+    private byte[] Varianten(string label, string value)
+    {
+        if (value.Length < MinVariantLengte)
+        {
+            return [];
+        }
+
+        // The first letter is kept: typos there are rare, and it stops Daan matching Jaan.
+        var varianten = new SortedSet<string>(StringComparer.Ordinal) { value };
+        for (var i = 1; i < value.Length; i++)
+        {
+            varianten.Add(string.Concat(value.AsSpan(0, i), value.AsSpan(i + 1)));
+        }
+
+        return [.. varianten.SelectMany(v => Hash(label, v)[..8])];
+    }
 
     private byte[] Optional(string label, string value) => value.Length == 0 ? [] : Hash(label, value);
 
