@@ -63,6 +63,7 @@ public sealed class Population(Random random)
     ];
 
     private readonly List<Huishouden> _huishoudens = [];
+    private readonly HashSet<string> _bsns = new(StringComparer.Ordinal);
     private int _volgnummer;
 
     public sealed record Persoon(int Nr, string Voornamen, string Tussenvoegsel, string Achternaam, DateOnly Geboortedatum,
@@ -220,8 +221,20 @@ public sealed class Population(Random random)
     private DateOnly Datum(int vanJaar, int totJaar) =>
         new DateOnly(vanJaar, 1, 1).AddDays(random.Next((new DateOnly(totJaar, 1, 1).DayNumber - new DateOnly(vanJaar, 1, 1).DayNumber)));
 
-    /// <summary>Nine digits passing the elfproef, unique enough for a benchmark (10^8 valid numbers).</summary>
+    /// <summary>Nine digits passing the elfproef, never handed out twice (as in the BRP).</summary>
     private string NieuwBsn()
+    {
+        string bsn;
+        do
+        {
+            bsn = KandidaatBsn();
+        }
+        while (!_bsns.Add(bsn));
+
+        return bsn;
+    }
+
+    private string KandidaatBsn()
     {
         while (true)
         {

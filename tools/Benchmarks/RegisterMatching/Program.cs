@@ -144,6 +144,7 @@ internal sealed class InMemoryRegister(MatchKenmerkenFactory factory)
 internal sealed class Uitslag(bool voorbeelden)
 {
     private int _getoond;
+    private int _fouteGetoond;
     private long _kandidaten;
     private int _lookups;
     private int _herhalingen;
@@ -175,7 +176,7 @@ internal sealed class Uitslag(bool voorbeelden)
         var waarOfVreemd = vraag.PersoonNr >= 0 ? InMemoryRegister.Id(vraag.PersoonNr) : Guid.Empty;
         var fout = resultaat.Uitkomst == MatchUitkomst.Zeker && resultaat.PersoonId != waarOfVreemd;
         var gemist = vraag.PersoonNr >= 0 && resultaat.Uitkomst != MatchUitkomst.Zeker && (bsnBekend || vraag.GenoegInformatie);
-        if (voorbeelden && (fout || gemist) && _getoond++ < 40)
+        if (voorbeelden && (fout ? _fouteGetoond++ < 40 : gemist && _getoond++ < 20))
         {
             Console.WriteLine($"{(fout ? "WRONG" : "MISSED")} {resultaat.Uitkomst} {vraag.Ruis} bsn={vraag.Bsn.Length > 0}: {vraag.Gegevens}");
             Console.WriteLine($"    registered: {(vraag.PersoonNr >= 0 ? origineel(InMemoryRegister.Id(vraag.PersoonNr)).Gegevens : null)}");
