@@ -22,7 +22,11 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
         var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
             Doel.Registratie, context);
         var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, context.CancellationToken);
-        return new RegistreerBetrokkenheidResponse
+        return ToProto(betrokkenheidId, personen);
+    }
+
+    private static RegistreerBetrokkenheidResponse ToProto(Guid betrokkenheidId, List<GeregistreerdePersoonRecord> personen) =>
+        new()
         {
             BetrokkenheidId = betrokkenheidId.ToString(),
             Personen =
@@ -36,7 +40,6 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
                 }),
             },
         };
-    }
 
     public override async Task<ZoekBetrokkenheidResponse> ZoekBetrokkenheid(ZoekBetrokkenheidRequest request, ServerCallContext context)
     {
