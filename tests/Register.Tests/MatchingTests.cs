@@ -167,7 +167,7 @@ public sealed class MatchingTests(RegisterApp app)
     public async Task Zoek_ByPersoon_MogelijkDisclosesNothing_GeenIsNotKnown()
     {
         var achternaam = UniekeAchternaam();
-        await _client.RegistreerBetrokkenheidAsync(
+        var fatima = await _client.RegistreerBetrokkenheidAsync(
             Registratie(new Adres { Postcode = "1012AB", Huisnummer = 3 }, Persoon("Fatima", achternaam, Datum(2001, 6, 15))),
             As(Utrecht));
 
@@ -186,6 +186,10 @@ public sealed class MatchingTests(RegisterApp app)
         Assert.Equal(MatchUitkomst.Mogelijk, mogelijk.Match);
         Assert.False(mogelijk.Bekend);
         Assert.Empty(mogelijk.BekendIn);
+        // The owner sees in its access log that a search may have been about its person.
+        Assert.Equal(1L, await app.AdminScalarAsync<long>(
+            "SELECT count(*) FROM toegangslog WHERE regio = $1 AND eigenaar_regio = $2 AND handeling = $3 AND uitkomst = $4 AND persoon_id = $5",
+            Haaglanden, Utrecht, (int)Handeling.Zoekvraag, (int)Uitkomst.Mogelijk, Guid.Parse(fatima.Personen[0].PersoonId)));
         Assert.Equal(MatchUitkomst.Geen, geen.Match);
         Assert.False(geen.Bekend);
     }
