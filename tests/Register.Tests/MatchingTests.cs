@@ -123,6 +123,24 @@ public sealed class MatchingTests(RegisterApp app)
     }
 
     [Fact]
+    public async Task Registreer_KnownTwinAndHerUnknownTwinWithASimilarName_LinksOnlyTheKnownOne()
+    {
+        var achternaam = UniekeAchternaam();
+        var adres = new Adres { Postcode = "7511AA", Huisnummer = 9 };
+        var lisa = await _client.RegistreerBetrokkenheidAsync(Registratie(adres, Persoon("Lisa", achternaam, Datum(2016, 5, 30))), As(Utrecht));
+
+        // Lise comes first in the request and is one letter from Lisa: alone she would be taken for her.
+        var beide = await _client.RegistreerBetrokkenheidAsync(
+            Registratie(adres, Persoon("Lise", achternaam, Datum(2016, 5, 30)), Persoon("Lisa", achternaam, Datum(2016, 5, 30))),
+            As(Haaglanden));
+
+        Assert.Equal(lisa.Personen[0].PersoonId, beide.Personen[1].PersoonId);
+        Assert.Equal(MatchUitkomst.Zeker, beide.Personen[1].Match);
+        Assert.NotEqual(lisa.Personen[0].PersoonId, beide.Personen[0].PersoonId);
+        Assert.Empty(beide.Personen[0].EldersBekend);
+    }
+
+    [Fact]
     public async Task Beslis_ZelfdePersoon_LinksBothRegios_SignalsTheOwner_AndSearchesFindBoth()
     {
         var achternaam = UniekeAchternaam();

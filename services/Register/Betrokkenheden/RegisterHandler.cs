@@ -36,13 +36,23 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         {
             // Persons with a BSN are written first, in hash order, so concurrent registrations sharing persons
             // lock their rows in the same order and cannot deadlock; the answer keeps the request's order.
+            // Persons without a BSN are matched before anything is written, then linked best zeker score first:
+            // of twins Lisa and Lise, where only Lisa is known, Lisa claims her record before Lise's similar
+            // name can (a person is linked to one person of a registration at most).
             var ids = new (Guid, MatchUitkomst)[command.Personen.Count];
             var gekoppeld = new HashSet<Guid>();
+            var zonderBsn = new Dictionary<int, MatchResultaat>();
+            foreach (var (persoon, i) in command.Personen.Select((p, i) => (p, i)).Where(p => p.p.Bsn.Length == 0))
+            {
+                zonderBsn[i] = await matcher.MatchAsync(uow, matcher.Kenmerken(persoon.Gegevens), "", ct);
+            }
+
             foreach (var (persoon, i) in command.Personen.Select((p, i) => (p, i))
                          .OrderBy(p => p.p.Bsn.Length == 0 ? 1 : 0)
-                         .ThenBy(p => p.p.Bsn.Length == 0 ? [] : hasher.Current(p.p.Bsn), ByteArrayComparer.Instance))
+                         .ThenBy(p => p.p.Bsn.Length == 0 ? [] : hasher.Current(p.p.Bsn), ByteArrayComparer.Instance)
+                         .ThenByDescending(p => zonderBsn.TryGetValue(p.i, out var r) && r.Uitkomst == MatchUitkomst.Zeker ? r.Score : double.MinValue))
             {
-                ids[i] = await KoppelPersoonAsync(uow, caller, persoon, betrokkenheidId, gekoppeld, now, ct);
+                ids[i] = await KoppelPersoonAsync(uow, caller, persoon, zonderBsn.GetValueOrDefault(i), betrokkenheidId, gekoppeld, now, ct);
                 await RegisterStore.InsertBetrokkenheidPersoonAsync(uow, betrokkenheidId, ids[i].Item1, i, ids[i].Item2, ct);
             }
 
@@ -228,7 +238,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
     /// A mogelijk match adds a new person and queues a review for the caller's regio; nothing is linked.
     /// </summary>
     private async Task<(Guid PersoonId, MatchUitkomst Match)> KoppelPersoonAsync(UnitOfWork uow, Caller caller, TeRegistrerenPersoon persoon,
-        Guid betrokkenheidId, HashSet<Guid> gekoppeld, DateTimeOffset now, CancellationToken ct)
+        MatchResultaat? gematcht, Guid betrokkenheidId, HashSet<Guid> gekoppeld, DateTimeOffset now, CancellationToken ct)
     {
         var kenmerken = matcher.Kenmerken(persoon.Gegevens);
         Guid persoonId;
@@ -245,7 +255,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         }
         else
         {
-            var resultaat = await matcher.MatchAsync(uow, kenmerken, persoon.Bsn, ct);
+            var resultaat = gematcht ?? await matcher.MatchAsync(uow, kenmerken, persoon.Bsn, ct);
 
             // Two persons of one household never become one person within a registration.
             if (resultaat is { Uitkomst: MatchUitkomst.Zeker, PersoonId: { } zeker } && !gekoppeld.Contains(zeker))

@@ -16,6 +16,9 @@ public sealed record MatchKandidaat(Guid PersoonId, MatchScore Score);
 /// </summary>
 public sealed record MatchResultaat(MatchUitkomst Uitkomst, Guid? PersoonId, IReadOnlyList<MatchKandidaat> Mogelijk)
 {
+    /// <summary>The Fellegi–Sunter total of the zeker match, or of the best mogelijk candidate; 0 for geen.</summary>
+    public double Score { get; init; }
+
     public static readonly MatchResultaat Geen = new(MatchUitkomst.Geen, null, []);
 }
 
@@ -40,12 +43,12 @@ public static class MatchBeslissing
         var zeker = best.Where(s => s.Score.Uitkomst == MatchUitkomst.Zeker).ToList();
         if (zeker.Count == 1)
         {
-            return new MatchResultaat(MatchUitkomst.Zeker, zeker[0].PersoonId, []);
+            return new MatchResultaat(MatchUitkomst.Zeker, zeker[0].PersoonId, []) { Score = zeker[0].Score.Totaal };
         }
 
         return best.Count == 0
             ? MatchResultaat.Geen
-            : new MatchResultaat(MatchUitkomst.Mogelijk, null, [.. best.Take(MaxMogelijk)]);
+            : new MatchResultaat(MatchUitkomst.Mogelijk, null, [.. best.Take(MaxMogelijk)]) { Score = best[0].Score.Totaal };
     }
 }
 
