@@ -109,6 +109,14 @@ public static class MatchStore
             WHERE matchbeoordeling_id = $1
             """, ct, id, (int)status, now, door, resultaat);
 
+    /// <summary>
+    /// Locks persons in id order, so two decisions about the same pair (A→B, B→A) wait for each other
+    /// instead of deadlocking.
+    /// </summary>
+    public static Task<int> LockAsync(UnitOfWork uow, Guid[] persoonIds, CancellationToken ct) =>
+        uow.ExecuteAsync("SELECT 1 FROM persoon WHERE persoon_id = ANY($1) ORDER BY persoon_id FOR UPDATE", ct,
+            new NpgsqlParameter { Value = persoonIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+
     /// <summary>Follows merges to the person a person now is.</summary>
     public static async Task<(Guid PersoonId, byte[]? BsnHmac, string? KeyId)> HuidigAsync(UnitOfWork uow, Guid persoonId,
         CancellationToken ct)

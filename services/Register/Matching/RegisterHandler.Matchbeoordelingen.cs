@@ -43,6 +43,7 @@ public sealed partial class RegisterHandler
         var resultaat = item?.PersoonId ?? Guid.Empty;
         if (refusal is null && besluit == MatchbeoordelingStatus.ZelfdePersoon)
         {
+            await MatchStore.LockAsync(uow, [item!.PersoonId, item.KandidaatId], ct);
             var eigen = await MatchStore.HuidigAsync(uow, item!.PersoonId, ct);
             var ander = await MatchStore.HuidigAsync(uow, item.KandidaatId, ct);
             if (eigen.BsnHmac is not null && ander.BsnHmac is not null && eigen.PersoonId != ander.PersoonId)
