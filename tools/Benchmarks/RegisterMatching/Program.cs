@@ -17,13 +17,17 @@ var random = new Random(seed);
 var population = new Population(random);
 population.Genereer(personen);
 var noise = new Noise(random);
-var register = new InMemoryRegister(new MatchKenmerkenFactory(RandomNumberGenerator.GetBytes(32)));
+var matchingKey = RandomNumberGenerator.GetBytes(32);
+var register = new InMemoryRegister(new MatchKenmerkenFactory(matchingKey));
+var geregistreerd = new List<Record>();
 
 var laden = Stopwatch.StartNew();
 var alle = population.Huishoudens.SelectMany(h => h.Leden.Select(p => (Persoon: p, Huishouden: h))).ToList();
 foreach (var (persoon, huishouden) in alle)
 {
-    register.Voeg(noise.Maak(persoon, huishouden, metRuis: false));
+    var record = noise.Maak(persoon, huishouden, metRuis: false);
+    register.Voeg(record);
+    geregistreerd.Add(record);
 }
 
 laden.Stop();
@@ -51,10 +55,12 @@ for (var i = 0; i < vreemden; i++)
 }
 
 var uitslag = new Uitslag(args.Contains("--voorbeelden"));
+var inMemory = new List<(Record, MatchResultaat)>();
 var zoeken = Stopwatch.StartNew();
 foreach (var vraag in vragen)
 {
     var (resultaat, kandidaten, waarGevonden) = register.Match(vraag);
+    inMemory.Add((vraag, resultaat));
     uitslag.Tel(vraag, resultaat, kandidaten, waarGevonden, register.BsnBekend(vraag.Bsn), register.Origineel);
 }
 
@@ -67,6 +73,13 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
       blocking: {uitslag.GemiddeldKandidaten:F1} candidate records per lookup on average, max {uitslag.MaxKandidaten}; true person among candidates for {uitslag.PairCompleteness:P2} of reappearances
     """));
 uitslag.Print();
+if (args.Contains("--postgres"))
+{
+    var admin = Environment.GetEnvironmentVariable("VT_BENCH_POSTGRES")
+        ?? throw new InvalidOperationException("--postgres needs a superuser connection string in VT_BENCH_POSTGRES.");
+    await PostgresRun.RunAsync(admin, matchingKey, geregistreerd, inMemory, args.Contains("--keep"));
+}
+
 return;
 
 static double zeken(Stopwatch s) => Math.Max(s.Elapsed.TotalSeconds, 1e-6);
