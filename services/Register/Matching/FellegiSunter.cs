@@ -161,8 +161,11 @@ public static class FellegiSunter
 
             // Sound keys are not used here: Pieter and Petra share one, and twins must stay apart. One typo in a
             // name of four letters or more is accepted (Thjis, Marai); shorter names differ by one letter too often.
-            return MatchKenmerken.DeelVariant(a.RoepnaamVarianten, b.RoepnaamVarianten) ||
-                   MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend
+            // Names under four letters have no variants and get no Dice either: Bloom-filter noise could lift
+            // Noor/Nora (0.67) over the threshold, and for short names one letter is a different name.
+            var kort = a.RoepnaamVarianten.Length == 0 || b.RoepnaamVarianten.Length == 0;
+            return !kort && (MatchKenmerken.DeelVariant(a.RoepnaamVarianten, b.RoepnaamVarianten) ||
+                             MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend)
                 ? Veldovereenkomst.Lijkend
                 : Veldovereenkomst.Verschillend;
         }
