@@ -168,6 +168,13 @@ if [[ ! -s $BSN_KEY_FILE ]]; then
   say "Generated development BSN HMAC key $BSN_KEY_FILE"
 fi
 BSN_HMAC_KEY=$(<"$BSN_KEY_FILE")
+# Likewise the key of the register's matching features (ADR 0017).
+MATCH_KEY_FILE=$KEY_FILE.matching
+if [[ ! -s $MATCH_KEY_FILE ]]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$MATCH_KEY_FILE")
+  say "Generated development matching key $MATCH_KEY_FILE"
+fi
+MATCHING_KEY=$(<"$MATCH_KEY_FILE")
 
 # 4. Build once.
 mkdir -p "$LOG_DIR"
@@ -207,6 +214,7 @@ start_service() {
   fi
   if [[ $svc == register ]]; then
     env+=(Register__BsnHmacKeys__0__Id=local "Register__BsnHmacKeys__0__Key=$BSN_HMAC_KEY")
+    env+=(Register__MatchingKey__Id=local "Register__MatchingKey__Key=$MATCHING_KEY")
   fi
   (cd "$dir" && exec env "${env[@]}" dotnet "$dll") </dev/null >"$LOG_DIR/$svc.log" 2>&1 &
   PIDS[$svc]=$!

@@ -117,6 +117,7 @@ public sealed class Suite : IAsyncLifetime
     }
 
     private static readonly string BsnHmacKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private static readonly string MatchingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private Dictionary<string, ServiceProcess> StartAll(Binaries binaries, string redis, int attempt)
     {
@@ -174,6 +175,8 @@ public sealed class Suite : IAsyncLifetime
                     // The register refuses to start without a key for its BSN hashes (ADR 0013).
                     settings["Register:BsnHmacKeys:0:Id"] = "e2e";
                     settings["Register:BsnHmacKeys:0:Key"] = BsnHmacKey;
+                    settings["Register:MatchingKey:Id"] = "e2e";
+                    settings["Register:MatchingKey:Key"] = MatchingKey;
                 }
 
                 var log = Path.Combine(LogDirectory, attempt == 1 ? $"{host}.log" : $"{host}.attempt{attempt}.log");

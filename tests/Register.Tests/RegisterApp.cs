@@ -9,11 +9,16 @@ public sealed class RegisterApp() : ServiceApp<Program>("register"), IAsyncLifet
 {
     public static readonly string KeyA = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     public static readonly string KeyB = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public static readonly string MatchingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public static KeyValuePair<string, string>[] Matching =>
+        [new("Register:MatchingKey:Id", "m"), new("Register:MatchingKey:Key", MatchingKey)];
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
     [
         new("Register:BsnHmacKeys:0:Id", "a"),
         new("Register:BsnHmacKeys:0:Key", KeyA),
+        .. Matching,
     ];
 }
 
@@ -27,6 +32,7 @@ public sealed class RotatedRegisterApp(string connectionString) : ServiceApp<Pro
         new("Register:BsnHmacKeys:0:Key", RegisterApp.KeyB),
         new("Register:BsnHmacKeys:1:Id", "a"),
         new("Register:BsnHmacKeys:1:Key", RegisterApp.KeyA),
+        .. RegisterApp.Matching,
     ];
 }
 
@@ -40,6 +46,7 @@ public sealed class WeakKeyRegisterApp() : ServiceApp<Program>("register"), IAsy
     [
         new("Register:BsnHmacKeys:0:Id", "zwak"),
         new("Register:BsnHmacKeys:0:Key", Convert.ToBase64String(new byte[16])),
+        .. RegisterApp.Matching,
     ];
 }
 
@@ -51,5 +58,6 @@ public sealed class RetentionRegisterApp() : ServiceApp<Program>("register"), IA
         new("Register:BsnHmacKeys:0:Id", "a"),
         new("Register:BsnHmacKeys:0:Key", RegisterApp.KeyA),
         new("Register:Bewaartermijn", "1d"),
+        .. RegisterApp.Matching,
     ];
 }

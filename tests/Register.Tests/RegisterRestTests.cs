@@ -49,4 +49,33 @@ public sealed class RegisterRestTests(RegisterApp app)
         using var next = JsonDocument.Parse(await utrecht.GetStringAsync($"/api/v1/register/toegangslog?page.pageSize=2&page.pageToken={token}"));
         Assert.NotEmpty(next.RootElement.GetProperty("regels").EnumerateArray());
     }
+
+    [Fact]
+    public async Task MogelijkMatch_ListedAndDecided_OverRest()
+    {
+        using var groningen = app.CreateRestClient(app.Tokens.For("vt-groningen", Roles.RegisterClient));
+        var achternaam = "Wiersma" + new string([.. Enumerable.Range(0, 8).Select(_ => (char)('a' + Random.Shared.Next(26)))]);
+        foreach (var voornamen in new[] { "Tjitske", "T." })
+        {
+            using var registered = await groningen.PostAsJsonAsync("/api/v1/register/betrokkenheden", new
+            {
+                requestId = Guid.NewGuid(),
+                casusReferentie = "REST-2",
+                startdatum = new { year = 2025, month = 1, day = 2 },
+                personen = new[] { new { voornamen, achternaam, geboortedatum = new { year = 1999, month = 3, day = 4 } } },
+                adres = new { postcode = "9711 AB", huisnummer = 5 },
+            });
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        }
+
+        using var list = await groningen.GetAsync("/api/v1/register/matchbeoordelingen?page.pageSize=100");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var listed = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        var id = Assert.Single(listed.RootElement.GetProperty("matchbeoordelingen").EnumerateArray()).GetProperty("matchbeoordelingId").GetString();
+
+        using var decided = await groningen.PostAsJsonAsync($"/api/v1/register/matchbeoordelingen/{id}/besluit",
+            new { besluit = "MATCHBEOORDELING_STATUS_ZELFDE_PERSOON" });
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.Contains("MATCHBEOORDELING_STATUS_ZELFDE_PERSOON", await decided.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -181,6 +181,8 @@ public sealed class RegisterTests(RegisterApp app)
             () => _client.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest { Bsn = Bsn(), Doel = Doel.Onderzoek }, token).ResponseAsync,
             () => _client.BeeindigBetrokkenheidAsync(new BeeindigBetrokkenheidRequest { BetrokkenheidId = Guid.NewGuid().ToString() }, token).ResponseAsync,
             () => _client.GetToegangslogAsync(new GetToegangslogRequest(), token).ResponseAsync,
+            () => _client.ListMatchbeoordelingenAsync(new ListMatchbeoordelingenRequest(), token).ResponseAsync,
+            () => _client.BeslisMatchbeoordelingAsync(new BeslisMatchbeoordelingRequest(), token).ResponseAsync,
             async () =>
             {
                 using var watch = _client.WatchSignalen(new WatchSignalenRequest(), token);
@@ -208,7 +210,9 @@ public sealed class RegisterTests(RegisterApp app)
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations;
-        Assert.Equal(["personen[0].bsn", "personen[2].bsn", "personen[3]", "personen[3].bsn"], violations.Select(v => v.Field).Order());
+        // Without a BSN a person needs what probabilistic matching needs (ADR 0017).
+        Assert.Equal(["personen[0].bsn", "personen[2].bsn", "personen[3].achternaam", "personen[3].geboortedatum", "personen[3].voornamen"],
+            violations.Select(v => v.Field).Order());
         Assert.DoesNotContain(violations, v => v.Description.Contains(wrong, StringComparison.Ordinal));
         Assert.DoesNotContain(wrong, error.Status.Detail, StringComparison.Ordinal);
 

@@ -14,6 +14,12 @@ public sealed class RegisterOptions
     public const int MinimumKeyBytes = 32;
 
     /// <summary>
+    /// The key of the keyed hashes and Bloom filters that probabilistic matching stores (ADR 0017); separate
+    /// from the BSN keys, because stored features cannot be re-keyed without the clear data.
+    /// </summary>
+    public BsnHmacKey MatchingKey { get; set; } = new();
+
+    /// <summary>
     /// How long an ended betrokkenheid is kept after its einddatum: "&lt;n&gt;y" years or "&lt;n&gt;d" days.
     /// The default of 20 years is a proposal (ADR 0013): the seeds give no retention period.
     /// </summary>
@@ -63,7 +69,8 @@ public sealed class RegisterOptions
         TryParseBewaartermijn(Bewaartermijn, out _, out _) && RetentionInterval > TimeSpan.Zero &&
         BsnHmacKeys.Count > 0 &&
         BsnHmacKeys.Select(k => k.Id).Distinct(StringComparer.Ordinal).Count() == BsnHmacKeys.Count &&
-        BsnHmacKeys.All(k => !string.IsNullOrWhiteSpace(k.Id) && DecodedLength(k.Key) >= MinimumKeyBytes);
+        BsnHmacKeys.All(k => !string.IsNullOrWhiteSpace(k.Id) && DecodedLength(k.Key) >= MinimumKeyBytes) &&
+        !string.IsNullOrWhiteSpace(MatchingKey.Id) && DecodedLength(MatchingKey.Key) >= MinimumKeyBytes;
 
     private static int DecodedLength(string key)
     {

@@ -33,10 +33,14 @@ public sealed class RefusalAuditHandler : IAuthorizationMiddlewareResultHandler
 
     private static Handeling HandelingOf(string method) => method switch
     {
-        nameof(V1.Register.RegisterBase.RegistreerBetrokkenheid) => Handeling.Registratie,
+        nameof(V1.Register.RegisterBase.RegistreerBetrokkenheid) or nameof(V1.Register.RegisterBase.LaadBetrokkenheden) =>
+            Handeling.Registratie,
         nameof(V1.Register.RegisterBase.ZoekBetrokkenheid) => Handeling.Zoekvraag,
         nameof(V1.Register.RegisterBase.BeeindigBetrokkenheid) => Handeling.Beeindiging,
         nameof(V1.Register.RegisterBase.GetToegangslog) => Handeling.Inzage,
+        nameof(V1.Register.RegisterBase.WatchSignalen) => Handeling.Signalen,
+        nameof(V1.Register.RegisterBase.ListMatchbeoordelingen) or nameof(V1.Register.RegisterBase.BeslisMatchbeoordeling) =>
+            Handeling.Matchbeoordeling,
         _ => Handeling.Onbekend,
     };
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Veiligthuis.Register.Matching;
 
 namespace Veiligthuis.Register.Betrokkenheden;
 
@@ -10,9 +11,11 @@ public static class RegisterExtensions
             .Bind(builder.Configuration.GetSection(RegisterOptions.Section))
             .Validate(o => o.IsValid(),
                 "Register:BsnHmacKeys needs at least one key, each with a unique Id and a base64 Key of at least 32 bytes; " +
+                "Register:MatchingKey needs an Id and a base64 Key of at least 32 bytes; " +
                 "Register:Bewaartermijn is \"<n>y\" or \"<n>d\"; Register:RetentionInterval is positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<BsnHasher>();
+        builder.Services.AddSingleton<PersoonMatcher>();
         builder.Services.AddScoped<RegisterHandler>();
         builder.Services.AddSingleton<RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());

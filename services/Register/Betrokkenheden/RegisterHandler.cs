@@ -1,6 +1,7 @@
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Register.Matching;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Betrokkenheden;
@@ -8,13 +9,17 @@ namespace Veiligthuis.Register.Betrokkenheden;
 /// <summary>Who calls: token subject, tenant and the role under which the register admits the call.</summary>
 public sealed record Caller(string Wie, string Regio, string Rol);
 
-public sealed record GeregistreerdePersoonRecord(Guid PersoonId, IReadOnlyList<BekendInRecord> EldersBekend);
+public sealed record GeregistreerdePersoonRecord(Guid PersoonId, IReadOnlyList<BekendInRecord> EldersBekend, MatchUitkomst Match,
+    IReadOnlyList<Guid> Matchbeoordelingen);
+
+/// <summary>A search's answer: where the person is known, for a zeker match only.</summary>
+public sealed record ZoekResultaat(MatchUitkomst Match, IReadOnlyList<BekendInRecord> BekendIn);
 
 /// <summary>
 /// The register's use cases. Each writes its access log entries in the same transaction as its
 /// effect, and a refusal writes its entry before it fails.
 /// </summary>
-public sealed partial class RegisterHandler(Database database, BsnHasher hasher, TimeProvider clock,
+public sealed partial class RegisterHandler(Database database, BsnHasher hasher, PersoonMatcher matcher, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<RegisterOptions> options, ILogger<RegisterHandler> logger)
 {
     public async Task<(Guid BetrokkenheidId, List<GeregistreerdePersoonRecord> Personen)> RegistreerAsync(
@@ -24,19 +29,31 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         await using var uow = await database.BeginAsync(caller.Regio, ct);
 
         var betrokkenheidId = Guid.CreateVersion7(now);
-        List<Guid> persoonIds;
+        List<(Guid PersoonId, MatchUitkomst Match)> persoonIds;
         var nieuw = false;
         if (await RegisterStore.TryInsertBetrokkenheidAsync(uow, betrokkenheidId, command.RequestId, command.CasusReferentie,
                 command.Startdatum, now, caller.Wie, ct))
         {
-            // Persons are written in hash order, so concurrent registrations sharing persons lock
-            // their rows in the same order and cannot deadlock; the answer keeps the request's order.
-            var ids = new Guid[command.Bsns.Count];
-            foreach (var (bsn, i) in command.Bsns.Select((b, i) => (b, i))
-                         .OrderBy(p => hasher.Current(p.b), ByteArrayComparer.Instance))
+            // Persons with a BSN are written first, in hash order, so concurrent registrations sharing persons
+            // lock their rows in the same order and cannot deadlock; the answer keeps the request's order.
+            // Persons without a BSN are matched before anything is written, then linked best zeker score first:
+            // of twins Lisa and Lise, where only Lisa is known, Lisa claims her record before Lise's similar
+            // name can (a person is linked to one person of a registration at most).
+            var ids = new (Guid, MatchUitkomst)[command.Personen.Count];
+            var gekoppeld = new HashSet<Guid>();
+            var zonderBsn = new Dictionary<int, MatchResultaat>();
+            foreach (var (persoon, i) in command.Personen.Select((p, i) => (p, i)).Where(p => p.p.Bsn.Length == 0))
             {
-                ids[i] = await FindOrAddPersoonAsync(uow, bsn, now, ct);
-                await RegisterStore.InsertBetrokkenheidPersoonAsync(uow, betrokkenheidId, ids[i], i, ct);
+                zonderBsn[i] = await matcher.MatchAsync(uow, matcher.Kenmerken(persoon.Gegevens), "", ct);
+            }
+
+            foreach (var (persoon, i) in command.Personen.Select((p, i) => (p, i))
+                         .OrderBy(p => p.p.Bsn.Length == 0 ? 1 : 0)
+                         .ThenBy(p => p.p.Bsn.Length == 0 ? [] : hasher.Current(p.p.Bsn), ByteArrayComparer.Instance)
+                         .ThenByDescending(p => zonderBsn.TryGetValue(p.i, out var r) && r.Uitkomst == MatchUitkomst.Zeker ? r.Score : double.MinValue))
+            {
+                ids[i] = await KoppelPersoonAsync(uow, caller, persoon, zonderBsn.GetValueOrDefault(i), betrokkenheidId, gekoppeld, now, ct);
+                await RegisterStore.InsertBetrokkenheidPersoonAsync(uow, betrokkenheidId, ids[i].Item1, i, ids[i].Item2, ct);
             }
 
             persoonIds = [.. ids];
@@ -58,10 +75,13 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
         var personen = new List<GeregistreerdePersoonRecord>();
         var gesignaleerd = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        foreach (var persoonId in persoonIds)
+        foreach (var (persoonId, match) in persoonIds)
         {
             var elders = await RegisterStore.BekendInAsync(uow, persoonId, caller.Regio, ct);
-            personen.Add(new GeregistreerdePersoonRecord(persoonId, elders));
+            var beoordelingen = match == MatchUitkomst.Mogelijk
+                ? await MatchStore.OpenIdsAsync(uow, betrokkenheidId, persoonId, ct)
+                : [];
+            personen.Add(new GeregistreerdePersoonRecord(persoonId, elders, match, beoordelingen));
             await LogAsync(uow, caller, now, Handeling.Registratie, Doel.Registratie, Uitkomst.Geregistreerd, persoonId,
                 betrokkenheidId, caller.Regio, ct);
 
@@ -85,30 +105,44 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         return (betrokkenheidId, personen);
     }
 
-    public async Task<List<BekendInRecord>> ZoekAsync(Caller caller, string bsn, Doel doel, CancellationToken ct)
+    public async Task<ZoekResultaat> ZoekAsync(Caller caller, Zoekvraag vraag, Doel doel, CancellationToken ct)
     {
         var now = PostgresTime.Truncate(clock.GetUtcNow());
         await using var uow = await database.BeginAsync(caller.Regio, ct);
-        var persoon = await RegisterStore.FindPersoonAsync(uow, hasher.All(bsn), ct);
-        var bekendIn = persoon is { } p ? await RegisterStore.BekendInAsync(uow, p.PersoonId, "", ct) : [];
+        Guid? persoonId = vraag.Bsn.Length > 0 ? (await RegisterStore.FindPersoonAsync(uow, hasher.All(vraag.Bsn), ct))?.PersoonId : null;
+        var match = persoonId is null ? MatchUitkomst.Geen : MatchUitkomst.Zeker;
+        if (persoonId is null && vraag.Persoon is { } gegevens)
+        {
+            var resultaat = await matcher.MatchAsync(uow, matcher.Kenmerken(gegevens), vraag.Bsn, ct);
+            match = resultaat.Uitkomst;
+            persoonId = resultaat.PersoonId;
+            foreach (var kandidaat in resultaat.Mogelijk)
+            {
+                // The owners see that a search may have been about their person; the caller learns only "mogelijk".
+                await LogKandidaatAsync(uow, caller, now, Handeling.Zoekvraag, doel, kandidaat.PersoonId, ct);
+            }
+        }
+
+        var bekendIn = persoonId is { } p ? await RegisterStore.BekendInAsync(uow, p, "", ct) : [];
         if (bekendIn.Count == 0)
         {
-            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.NietGevonden, persoon?.PersoonId, null,
-                caller.Regio, ct);
+            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel,
+                match == MatchUitkomst.Mogelijk ? Uitkomst.Mogelijk : Uitkomst.NietGevonden, persoonId, null, caller.Regio, ct);
         }
 
         foreach (var regio in bekendIn.Select(b => b.Regio))
         {
-            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.Gevonden, persoon!.Value.PersoonId, null, regio, ct);
+            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.Gevonden, persoonId, null, regio, ct);
         }
 
         await SignaleerAsync(uow,
-            bekendIn.Where(b => b.Regio != caller.Regio).ToDictionary(b => b.Regio, _ => persoon!.Value.PersoonId, StringComparer.Ordinal),
+            bekendIn.Where(b => b.Regio != caller.Regio).ToDictionary(b => b.Regio, _ => persoonId!.Value, StringComparer.Ordinal),
             Aanleiding.Zoekvraag, doel, now, ct);
 
         await uow.CommitAsync(ct);
         LogGezocht(logger, caller.Regio, bekendIn.Count);
-        return bekendIn;
+        return new ZoekResultaat(bekendIn.Count > 0 ? MatchUitkomst.Zeker : match == MatchUitkomst.Mogelijk ? match : MatchUitkomst.Geen,
+            bekendIn);
     }
 
     public async Task BeeindigAsync(Caller caller, Guid betrokkenheidId, DateOnly einddatum, CancellationToken ct)
@@ -199,20 +233,70 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         await uow.CommitAsync(ct);
     }
 
-    private async Task<Guid> FindOrAddPersoonAsync(UnitOfWork uow, string bsn, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Finds the person a registration's person is, or adds one: by BSN first, then probabilistically.
+    /// A mogelijk match adds a new person and queues a review for the caller's regio; nothing is linked.
+    /// </summary>
+    private async Task<(Guid PersoonId, MatchUitkomst Match)> KoppelPersoonAsync(UnitOfWork uow, Caller caller, TeRegistrerenPersoon persoon,
+        MatchResultaat? gematcht, Guid betrokkenheidId, HashSet<Guid> gekoppeld, DateTimeOffset now, CancellationToken ct)
     {
-        var current = hasher.Current(bsn);
-        if (await RegisterStore.FindPersoonAsync(uow, hasher.All(bsn), ct) is { } found)
+        var kenmerken = matcher.Kenmerken(persoon.Gegevens);
+        Guid persoonId;
+        var match = MatchUitkomst.Geen;
+        IReadOnlyList<MatchKandidaat> mogelijk = [];
+        if (persoon.Bsn.Length > 0 && await RegisterStore.FindPersoonAsync(uow, hasher.All(persoon.Bsn), ct) is { } found)
         {
             if (found.KeyId != hasher.CurrentKeyId)
             {
-                await RegisterStore.RehashAsync(uow, found.PersoonId, current, hasher.CurrentKeyId, ct);
+                await RegisterStore.RehashAsync(uow, found.PersoonId, hasher.Current(persoon.Bsn), hasher.CurrentKeyId, ct);
             }
 
-            return found.PersoonId;
+            (persoonId, match) = (found.PersoonId, MatchUitkomst.Zeker);
+        }
+        else
+        {
+            var resultaat = gematcht ?? await matcher.MatchAsync(uow, kenmerken, persoon.Bsn, ct);
+
+            // Two persons of one household never become one person within a registration.
+            if (resultaat is { Uitkomst: MatchUitkomst.Zeker, PersoonId: { } zeker } && !gekoppeld.Contains(zeker))
+            {
+                (persoonId, match) = (zeker, MatchUitkomst.Zeker);
+                if (persoon.Bsn.Length > 0)
+                {
+                    await MatchStore.SetBsnAsync(uow, zeker, hasher.Current(persoon.Bsn), hasher.CurrentKeyId, ct);
+                }
+            }
+            else
+            {
+                persoonId = Guid.CreateVersion7(now);
+                if (persoon.Bsn.Length > 0)
+                {
+                    persoonId = await RegisterStore.InsertPersoonAsync(uow, persoonId, hasher.Current(persoon.Bsn), hasher.CurrentKeyId, now, ct);
+                }
+                else
+                {
+                    await MatchStore.InsertPersoonZonderBsnAsync(uow, persoonId, now, ct);
+                }
+
+                mogelijk = [.. resultaat.Mogelijk.Where(k => !gekoppeld.Contains(k.PersoonId) && k.PersoonId != persoonId)];
+                match = mogelijk.Count > 0 ? MatchUitkomst.Mogelijk : MatchUitkomst.Geen;
+            }
         }
 
-        return await RegisterStore.InsertPersoonAsync(uow, Guid.CreateVersion7(now), current, hasher.CurrentKeyId, now, ct);
+        gekoppeld.Add(persoonId);
+        if (kenmerken.Blokken.Count > 0)
+        {
+            await MatchStore.InsertKenmerkenAsync(uow, Guid.CreateVersion7(now), persoonId, betrokkenheidId, matcher.KeyId, kenmerken, now, ct);
+        }
+
+        foreach (var kandidaat in mogelijk)
+        {
+            await MatchStore.InsertMatchbeoordelingAsync(uow, Guid.CreateVersion7(now), persoonId, kandidaat.PersoonId, betrokkenheidId,
+                kandidaat.Score, now, ct);
+            await LogKandidaatAsync(uow, caller, now, Handeling.Registratie, Doel.Registratie, kandidaat.PersoonId, ct);
+        }
+
+        return (persoonId, match);
     }
 
     /// <summary>
@@ -235,6 +319,16 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
                 Doel = doel,
             }, signaalId.ToString(), ontvanger, ct);
             LogSignaal(logger, signaalId, ontvanger, uow.Regio);
+        }
+    }
+
+    /// <summary>A mogelijk match read a person's keyed data: one MOGELIJK entry for each regio where that person is known.</summary>
+    private static async Task LogKandidaatAsync(UnitOfWork uow, Caller caller, DateTimeOffset now, Handeling handeling, Doel doel,
+        Guid kandidaatId, CancellationToken ct)
+    {
+        foreach (var regio in (await RegisterStore.BekendInAsync(uow, kandidaatId, "", ct)).Select(b => b.Regio))
+        {
+            await LogAsync(uow, caller, now, handeling, doel, Uitkomst.Mogelijk, kandidaatId, null, regio, ct);
         }
     }
 

@@ -10,7 +10,7 @@ using Veiligthuis.Register.V1;
 namespace Veiligthuis.Register.Betrokkenheden;
 
 [Authorize(Policy = Policies.RegisterClient)]
-public sealed class RegisterService(RegisterHandler handler, TenantContext tenant, TimeProvider clock) : V1.Register.RegisterBase
+public sealed partial class RegisterService(RegisterHandler handler, TenantContext tenant, TimeProvider clock) : V1.Register.RegisterBase
 {
     private const string ToegangslogList = "toegangslog";
     private const int SignalBatch = 100;
@@ -22,7 +22,11 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
         var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
             Doel.Registratie, context);
         var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, context.CancellationToken);
-        return new RegistreerBetrokkenheidResponse
+        return ToProto(betrokkenheidId, personen);
+    }
+
+    private static RegistreerBetrokkenheidResponse ToProto(Guid betrokkenheidId, List<GeregistreerdePersoonRecord> personen) =>
+        new()
         {
             BetrokkenheidId = betrokkenheidId.ToString(),
             Personen =
@@ -31,17 +35,23 @@ public sealed class RegisterService(RegisterHandler handler, TenantContext tenan
                 {
                     PersoonId = p.PersoonId.ToString(),
                     EldersBekend = { p.EldersBekend.Select(ToProto) },
+                    Match = p.Match,
+                    MatchbeoordelingIds = { p.Matchbeoordelingen.Select(m => m.ToString()) },
                 }),
             },
         };
-    }
 
     public override async Task<ZoekBetrokkenheidResponse> ZoekBetrokkenheid(ZoekBetrokkenheidRequest request, ServerCallContext context)
     {
-        var bsn = await ValidatedAsync(() => RegisterValidation.ValidateZoek(request), Handeling.Zoekvraag,
+        var vraag = await ValidatedAsync(() => RegisterValidation.ValidateZoek(request, Today()), Handeling.Zoekvraag,
             System.Enum.IsDefined(request.Doel) ? request.Doel : Doel.Onbekend, context);
-        var bekendIn = await handler.ZoekAsync(Caller(), bsn, request.Doel, context.CancellationToken);
-        return new ZoekBetrokkenheidResponse { Bekend = bekendIn.Count > 0, BekendIn = { bekendIn.Select(ToProto) } };
+        var resultaat = await handler.ZoekAsync(Caller(), vraag, request.Doel, context.CancellationToken);
+        return new ZoekBetrokkenheidResponse
+        {
+            Bekend = resultaat.BekendIn.Count > 0,
+            BekendIn = { resultaat.BekendIn.Select(ToProto) },
+            Match = resultaat.Match,
+        };
     }
 
     public override async Task<BeeindigBetrokkenheidResponse> BeeindigBetrokkenheid(BeeindigBetrokkenheidRequest request,

@@ -64,29 +64,29 @@ public static class RegisterStore
             """, ct, betrokkenheidId, uow.Regio, requestId, casusReferentie, startdatum, now, actor) == 1;
 
     public static Task<int> InsertBetrokkenheidPersoonAsync(UnitOfWork uow, Guid betrokkenheidId, Guid persoonId, int volgnummer,
-        CancellationToken ct) =>
+        MatchUitkomst match, CancellationToken ct) =>
         uow.ExecuteAsync("""
-            INSERT INTO betrokkenheid_persoon (betrokkenheid_id, persoon_id, volgnummer) VALUES ($1, $2, $3)
+            INSERT INTO betrokkenheid_persoon (betrokkenheid_id, persoon_id, volgnummer, match_uitkomst) VALUES ($1, $2, $3, $4)
             ON CONFLICT DO NOTHING
-            """, ct, betrokkenheidId, persoonId, volgnummer);
+            """, ct, betrokkenheidId, persoonId, volgnummer, (int)match);
 
     /// <summary>The betrokkenheid of this regio with this request id and its persons in request order.</summary>
-    public static async Task<(Guid BetrokkenheidId, List<Guid> Personen)?> FindByRequestIdAsync(UnitOfWork uow, Guid requestId,
-        CancellationToken ct)
+    public static async Task<(Guid BetrokkenheidId, List<(Guid PersoonId, MatchUitkomst Match)> Personen)?> FindByRequestIdAsync(
+        UnitOfWork uow, Guid requestId, CancellationToken ct)
     {
         await using var command = uow.Command("""
-            SELECT b.betrokkenheid_id, bp.persoon_id FROM betrokkenheid b
+            SELECT b.betrokkenheid_id, bp.persoon_id, bp.match_uitkomst FROM betrokkenheid b
             JOIN betrokkenheid_persoon bp ON bp.betrokkenheid_id = b.betrokkenheid_id
             WHERE b.regio = $1 AND b.request_id = $2
             ORDER BY bp.volgnummer
             """, uow.Regio, requestId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         Guid? id = null;
-        var personen = new List<Guid>();
+        var personen = new List<(Guid, MatchUitkomst)>();
         while (await reader.ReadAsync(ct))
         {
             id = reader.GetGuid(0);
-            personen.Add(reader.GetGuid(1));
+            personen.Add((reader.GetGuid(1), (MatchUitkomst)reader.GetInt32(2)));
         }
 
         return id is { } found ? (found, personen) : null;
