@@ -126,20 +126,6 @@ public sealed class TeamTests(TriageApp app)
         await _client.WijsWerkitemToeAsync(new WijsWerkitemToeRequest { WerkitemId = werkitem.WerkitemId, Team = team },
             Auth.Bearer(_token));
 
-    private async Task<List<Werkitem>> ListAsync(ListWerkvoorraadRequest request, int pageSize)
-    {
-        var all = new List<Werkitem>();
-        request.Page = new Common.V1.PageRequest { PageSize = pageSize };
-        while (true)
-        {
-            var page = await _client.ListWerkvoorraadAsync(request, Auth.Bearer(_token));
-            all.AddRange(page.Werkitems);
-            if (page.Page.NextPageToken.Length == 0)
-            {
-                return all;
-            }
-
-            request.Page.PageToken = page.Page.NextPageToken;
-        }
-    }
+    private Task<List<Werkitem>> ListAsync(ListWerkvoorraadRequest request, int pageSize) =>
+        _client.ListAllAsync(request, _token, pageSize);
 }

@@ -219,22 +219,8 @@ public sealed class WerkvoorraadTests(TriageApp app)
             Auth.Bearer(_token));
     }
 
-    private async Task<List<Werkitem>> ListAllAsync(ListWerkvoorraadRequest request, int pageSize = 500)
-    {
-        var all = new List<Werkitem>();
-        request.Page = new PageRequest { PageSize = pageSize };
-        while (true)
-        {
-            var page = await _client.ListWerkvoorraadAsync(request, Auth.Bearer(_token));
-            all.AddRange(page.Werkitems);
-            if (page.Page.NextPageToken.Length == 0)
-            {
-                return all;
-            }
-
-            request.Page.PageToken = page.Page.NextPageToken;
-        }
-    }
+    private Task<List<Werkitem>> ListAllAsync(ListWerkvoorraadRequest request, int pageSize = 500) =>
+        _client.ListAllAsync(request, _token, pageSize);
 
     private static bool IsTeLaat(Werkitem w, DateOnly today, DateTimeOffset now) =>
         Date(w) < today || (w.Status == WerkitemStatus.AcuteCheckOpen && w.AcuteCheckUiterlijk.ToDateTimeOffset() < now);

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
 
 namespace Veiligthuis.BuildingBlocks.Outbox;
@@ -13,39 +13,18 @@ namespace Veiligthuis.BuildingBlocks.Outbox;
 /// Dapr's retries), so a month leaves a wide margin; without pruning both tables grow with every event for ever.
 /// </summary>
 public sealed partial class OutboxPruning(NpgsqlDataSource dataSource, MigrationState migrations, IOptions<OutboxOptions> options,
-    TimeProvider clock, ILogger<OutboxPruning> logger) : BackgroundService
+    TimeProvider clock, ILogger<OutboxPruning> logger) : PeriodicJob(migrations, clock, logger)
 {
     private const int BatchSize = 5000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await migrations.WhenAppliedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(options.Value.PruneInterval, clock);
-            do
-            {
-                try
-                {
-                    await PruneOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.PruneInterval;
+
+    protected override Task RunPassAsync(CancellationToken ct) => PruneOnceAsync(ct);
 
     /// <summary>One pass; returns the outbox and inbox rows removed.</summary>
     public async Task<(int Outbox, int Inbox)> PruneOnceAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var outbox = await DeleteInBatchesAsync("""
             DELETE FROM outbox WHERE seq IN (
                 SELECT seq FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 LIMIT $2)
@@ -56,7 +35,7 @@ public sealed partial class OutboxPruning(NpgsqlDataSource dataSource, Migration
             """, now - options.Value.KeepInbox, ct);
         if (outbox + inbox > 0)
         {
-            LogPruned(logger, outbox, inbox);
+            LogPruned(Logger, outbox, inbox);
         }
 
         return (outbox, inbox);
@@ -81,7 +60,4 @@ public sealed partial class OutboxPruning(NpgsqlDataSource dataSource, Migration
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Outbox} published outbox rows and {Inbox} inbox rows")]
     private static partial void LogPruned(ILogger logger, int outbox, int inbox);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the outbox and inbox failed: {Error}")]
-    private static partial void LogFailed(ILogger logger, string error);
 }

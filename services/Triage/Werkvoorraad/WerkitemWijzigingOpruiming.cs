@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 
@@ -10,37 +11,17 @@ namespace Veiligthuis.Triage.Werkvoorraad;
 /// table would only grow. One transaction per regio, as row-level security requires.
 /// </summary>
 public sealed partial class WerkitemWijzigingOpruiming(Database database, MigrationState migrations,
-    IOptions<TriageOptions> options, TimeProvider clock, ILogger<WerkitemWijzigingOpruiming> logger) : BackgroundService
+    IOptions<TriageOptions> options, TimeProvider clock, ILogger<WerkitemWijzigingOpruiming> logger)
+    : PeriodicJob(migrations, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await migrations.WhenAppliedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(options.Value.WijzigingOpruimInterval, clock);
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.WijzigingOpruimInterval;
+
+    protected override Task RunPassAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     /// <summary>One pass over every regio; returns how many changes were removed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var before = clock.GetUtcNow() - options.Value.WijzigingBewaartermijn;
+        var before = Clock.GetUtcNow() - options.Value.WijzigingBewaartermijn;
         var removed = 0;
         foreach (var regio in Regios.AllTenantIds.Order(StringComparer.Ordinal))
         {
@@ -51,7 +32,7 @@ public sealed partial class WerkitemWijzigingOpruiming(Database database, Migrat
 
         if (removed > 0)
         {
-            LogRemoved(logger, removed);
+            LogRemoved(Logger, removed);
         }
 
         return removed;
@@ -59,7 +40,4 @@ public sealed partial class WerkitemWijzigingOpruiming(Database database, Migrat
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} werkitem changes past their retention")]
     private static partial void LogRemoved(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing old werkitem changes failed: {Error}")]
-    private static partial void LogFailed(ILogger logger, string error);
 }
