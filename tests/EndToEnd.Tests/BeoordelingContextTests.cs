@@ -15,8 +15,10 @@ public sealed class BeoordelingContextTests(Suite suite)
     [Fact]
     public async Task GetBeoordelingContext_ThroughGateway_ShowsEarlierMeldingenAndWhereTheRegisterKnowsThePersons_AndTheRegisterLogsIt()
     {
-        // The slachtoffer has been known in Haaglanden since March; the kind has no BSN, so is not searched.
+        // The slachtoffer (by BSN) and the pleger (without BSN, by name and birth date) have been known in Haaglanden
+        // since March; the kind is known nowhere; the ouder has too little data to search on.
         var bsn = TestMeldingen.Bsn();
+        var achternaam = "Contextpersoon-" + Guid.NewGuid().ToString("N")[..6];
         var register = new Register.V1.Register.RegisterClient(suite.GatewayGrpc);
         var haaglandenRegister = Auth.Bearer(suite.Tokens.For(Flow.Haaglanden, Roles.RegisterClient));
         var sinds = new Google.Type.Date { Year = 2026, Month = 3, Day = 1 };
@@ -25,7 +27,15 @@ public sealed class BeoordelingContextTests(Suite suite)
             RequestId = Guid.NewGuid().ToString(),
             CasusReferentie = "HGL-" + Guid.NewGuid().ToString("N")[..8],
             Startdatum = sinds,
-            Personen = { new PersoonIdentiteit { Bsn = bsn } },
+            Personen =
+            {
+                new PersoonIdentiteit { Bsn = bsn },
+                new PersoonIdentiteit
+                {
+                    Voornamen = "Kees", Achternaam = achternaam, Geslacht = Geslacht.Man,
+                    Geboortedatum = new Google.Type.Date { Year = 1985, Month = 9, Day = 30 },
+                },
+            },
         }, haaglandenRegister, Suite.Deadline());
 
         var huishouden = TestMeldingen.RandomHuishouden();
@@ -33,7 +43,10 @@ public sealed class BeoordelingContextTests(Suite suite)
         var tweede = TestMeldingen.Valid(DateTimeOffset.UtcNow.AddMinutes(-5), huishouden);
         tweede.Betrokkenen.Clear();
         tweede.Betrokkenen.Add(TestMeldingen.Persoon(BetrokkeneRol.Slachtoffer, "Sanne", "Testpersoon-Jansen", new(1988, 4, 12), Geslacht.Vrouw, bsn));
-        tweede.Betrokkenen.Add(TestMeldingen.Persoon(BetrokkeneRol.Kind, "Lotte", "Testpersoon-Jansen", new(2018, 1, 5), Geslacht.Vrouw, ""));
+        tweede.Betrokkenen.Add(TestMeldingen.Persoon(BetrokkeneRol.VermoedelijkPleger, "Kees", achternaam, new(1985, 9, 30), Geslacht.Man, ""));
+        tweede.Betrokkenen.Add(TestMeldingen.Persoon(BetrokkeneRol.Kind, "Lotte", achternaam, new(2018, 1, 5), Geslacht.Vrouw, ""));
+        var ouder = TestMeldingen.Persoon(BetrokkeneRol.OuderVerzorger, "", achternaam, new(1960, 2, 2), Geslacht.Vrouw, "");
+        tweede.Betrokkenen.Add(ouder);
         var eersteMelding = await Flow.CreateMeldingAsync(suite, Flow.Utrecht, eerste);
         var tweedeMelding = await Flow.CreateMeldingAsync(suite, Flow.Utrecht, tweede);
         var werkitem = await Flow.WaitForWerkitemAsync(suite, Flow.Utrecht, tweedeMelding.MeldingId);
@@ -56,8 +69,14 @@ public sealed class BeoordelingContextTests(Suite suite)
         Assert.Equal(Regio.Haaglanden, elders.Regio);
         Assert.Equal(sinds, elders.Sinds);
         Assert.True(elders.Open);
-        Assert.False(context.RegisterBevindingen[1].Gezocht);
-        Assert.Empty(context.RegisterBevindingen[1].EldersBekend);
+        var pleger = context.RegisterBevindingen[1];
+        Assert.True(pleger.Gezocht);
+        Assert.Equal(Regio.Haaglanden, Assert.Single(pleger.EldersBekend).Regio);
+        var kind = context.RegisterBevindingen[2];
+        Assert.True(kind.Gezocht);
+        Assert.Empty(kind.EldersBekend);
+        Assert.False(kind.MogelijkBekend);
+        Assert.False(context.RegisterBevindingen[3].Gezocht);
 
         // Haaglanden sees in its access log that triage, for Utrecht, searched its person for a veiligheidsbeoordeling.
         var log = await register.GetToegangslogAsync(new GetToegangslogRequest(), haaglandenRegister, Suite.Deadline());

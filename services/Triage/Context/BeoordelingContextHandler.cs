@@ -81,7 +81,7 @@ public sealed partial class BeoordelingContextHandler(Database database, Melding
         string regio, Melding melding, DateTime deadline, CancellationToken ct)
     {
         var bevindingen = melding.Betrokkenen
-            .Select(b => new RegisterBevinding { BetrokkeneId = b.BetrokkeneId, Gezocht = b.Persoon?.Bsn.Length > 0 })
+            .Select(b => new RegisterBevinding { BetrokkeneId = b.BetrokkeneId, Gezocht = Zoekbaar(b.Persoon) })
             .ToList();
         if (!bevindingen.Any(b => b.Gezocht))
         {
@@ -99,11 +99,15 @@ public sealed partial class BeoordelingContextHandler(Database database, Melding
                     return;
                 }
 
+                // With a BSN the register looks the person up by it; without, it matches the person data (ADR 0017).
                 var antwoord = await register.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest
                 {
                     Bsn = betrokkene.Persoon.Bsn,
+                    Persoon = ZonderBsn(betrokkene.Persoon),
+                    Adres = AdresVan(melding.Huishouden),
                     Doel = Doel.Veiligheidsbeoordeling,
                 }, headers, deadline, ct);
+                bevindingen[i].MogelijkBekend = antwoord.Match == MatchUitkomst.Mogelijk;
                 bevindingen[i].EldersBekend.AddRange(antwoord.BekendIn
                     .Where(b => b.Regio != eigenRegio)
                     .Select(b => new ElderBekend { Regio = b.Regio, Sinds = b.Sinds, Open = b.Open, Contactpunt = b.Contactpunt }));
@@ -117,11 +121,29 @@ public sealed partial class BeoordelingContextHandler(Database database, Melding
             foreach (var bevinding in bevindingen)
             {
                 bevinding.EldersBekend.Clear();
+                bevinding.MogelijkBekend = false;
             }
 
             return (bevindingen, false);
         }
     }
+
+    /// <summary>What the register can search on: a BSN, or the person data probabilistic matching needs.</summary>
+    private static bool Zoekbaar(Common.V1.PersoonIdentiteit? persoon) =>
+        persoon is not null && (persoon.Bsn.Length > 0
+            || (persoon.Achternaam.Length > 0 && persoon.Voornamen.Length > 0 && persoon.Geboortedatum is not null));
+
+    /// <summary>The person data besides the BSN, which the register takes in its own field.</summary>
+    private static Common.V1.PersoonIdentiteit ZonderBsn(Common.V1.PersoonIdentiteit persoon)
+    {
+        var zonder = persoon.Clone();
+        zonder.Bsn = "";
+        return zonder;
+    }
+
+    private static Adres? AdresVan(Huishouden? huishouden) => huishouden is null
+        ? null
+        : new Adres { Postcode = huishouden.Postcode, Huisnummer = huishouden.Huisnummer, HuisnummerToevoeging = huishouden.Toevoeging };
 
     /// <summary>Intake's answer; its failures become this service's own status, without intake's message.</summary>
     private async Task<T> AskIntakeAsync<T>(Func<Task<T>> call)
