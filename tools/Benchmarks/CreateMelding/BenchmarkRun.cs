@@ -22,6 +22,8 @@ public sealed record Target(string Name, UnaryCall Invoke);
 /// </summary>
 public static class BenchmarkRun
 {
+    private static readonly string[] TargetNames = ["greeter", "direct", "gateway"];
+
     public static async Task<int> RunAsync(Arguments arguments)
     {
         var concurrency = arguments.Number("concurrency", 64);
@@ -46,6 +48,9 @@ public static class BenchmarkRun
             new("CreateMelding via gateway", async ct => await viaGateway.CreateMeldingAsync(NewMelding(), auth, cancellationToken: ct)),
         ];
 
+        // --targets greeter,direct,gateway (default all) runs a subset, e.g. to profile one of them.
+        var wanted = arguments.Text("targets", "greeter,direct,gateway").Split(',');
+        targets = [.. targets.Where((_, i) => wanted.Contains(TargetNames[i]))];
         Console.WriteLine($"{Environment.ProcessorCount} cores; closed loop: {concurrency} callers for {seconds} s; " +
                           $"open loop: {rate} calls/s for {seconds} s; {warmup.TotalSeconds:F0} s warm-up per target");
         var results = new List<Result>();
@@ -178,6 +183,11 @@ public static class BenchmarkRun
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Target,-26} | {r.Mode,-22} | {r.Calls,6} | {r.Errors,6} | {r.PerSecond,8:F0} | {r.P50,8:F2} | {r.P99,8:F2} | {r.Max,8:F2} |"));
+        }
+
+        if (results.Select(r => r.Target).Distinct().Count() < 3)
+        {
+            return;
         }
 
         var closed = results.Where(r => r.Mode.StartsWith("closed", StringComparison.Ordinal)).ToDictionary(r => r.Target);
