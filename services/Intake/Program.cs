@@ -4,6 +4,7 @@ using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Intake.Adviezen;
 using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.Meldingen;
+using Veiligthuis.Intake.Terugkoppelingen;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("intake");
@@ -17,6 +18,7 @@ app.MapServiceDefaults();
 app.MapGrpcService<MeldingenService>();
 app.MapGrpcService<AdviezenService>();
 app.MapGrpcService<CasussenService>();
+app.MapGrpcService<TerugkoppelingenService>();
 app.MapEventSubscriptions();
 app.Run();
 

@@ -10,7 +10,7 @@ namespace Veiligthuis.Intake.Tests;
 public sealed class MeldingSchemaTests(IntakeApp app)
 {
     private static readonly string[] Tables =
-        ["huishouden", "betrokkene", "melder_identiteit", "casus", "melding_wijziging"];
+        ["huishouden", "betrokkene", "melder_identiteit", "casus", "melding_wijziging", "terugkoppeling"];
 
     [Fact]
     public async Task NewTables_HaveForcedRowLevelSecurityOnAppRegio()
