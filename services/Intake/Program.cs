@@ -1,3 +1,4 @@
+using Veiligthuis;
 using Veiligthuis.BuildingBlocks.Eventing;
 using Veiligthuis.BuildingBlocks.Hosting;
 using Veiligthuis.BuildingBlocks.Persistence;
@@ -5,11 +6,13 @@ using Veiligthuis.Intake.Adviezen;
 using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.Meldingen;
 using Veiligthuis.Intake.Terugkoppelingen;
+using Veiligthuis.Triage.V1;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("intake");
 builder.AddPostgres("intake", typeof(Program).Assembly);
-builder.AddEventing();
+builder.AddEventing()
+    .Subscribe<VeiligheidsbeoordelingAfgerond, CasusAfsluiting>(EventTopics.VeiligheidsbeoordelingAfgerond);
 builder.AddMeldingen();
 builder.AddAdviezen();
 

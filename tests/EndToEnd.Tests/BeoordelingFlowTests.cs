@@ -62,4 +62,35 @@ public sealed class BeoordelingFlowTests(Suite suite)
             new ClaimWerkitemRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(medewerker), Suite.Deadline()).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
     }
+
+    [Fact]
+    public async Task Besluit_GeenVervolg_OnTheOnlyMeldingOfACasus_ClosesTheCasusInIntake()
+    {
+        var melding = await Flow.CreateMeldingAsync(suite, Flow.Utrecht);
+        var werkitem = await Flow.WaitForWerkitemAsync(suite, Flow.Utrecht, melding.MeldingId);
+        var medewerker = suite.Tokens.For(Flow.Utrecht);
+        var triage = Flow.Werkvoorraad(suite);
+        await triage.ClaimWerkitemAsync(new ClaimWerkitemRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(medewerker), Suite.Deadline());
+        await triage.LegAcuteCheckVastAsync(new LegAcuteCheckVastRequest { WerkitemId = werkitem.WerkitemId }, Auth.Bearer(medewerker), Suite.Deadline());
+        await triage.RondBeoordelingAfAsync(new RondBeoordelingAfRequest
+        {
+            WerkitemId = werkitem.WerkitemId,
+            Veiligheidstaxatie = { Veiligheidstaxatie.GeenZorgen },
+            Besluit = Besluit.GeenVervolg,
+            Motivatie = "Geen zorgen na gesprek met beide ouders.",
+            MedeBeoordelaar = "collega-utrecht-7",
+            MedeBeoordelaarDeskundigheid = Deskundigheid.Collega,
+        }, Auth.Bearer(medewerker), Suite.Deadline());
+
+        var casussen = new Intake.V1.Casussen.CasussenClient(suite.GatewayGrpc);
+        var casus = await Eventually.UntilAsync(async () =>
+        {
+            var current = await casussen.GetCasusAsync(new Intake.V1.GetCasusRequest { CasusId = melding.CasusId },
+                Auth.Bearer(medewerker), Suite.Deadline(5));
+            return current.Status == Intake.V1.CasusStatus.Gesloten ? current : null;
+        }, Flow.WerkitemTimeout, "intake to close the casus");
+
+        Assert.Equal(melding.CasusId, casus.CasusId);
+        Assert.NotNull(casus.GeslotenOp);
+    }
 }
