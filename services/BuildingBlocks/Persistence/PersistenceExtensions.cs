@@ -21,8 +21,16 @@ public static class PersistenceExtensions
         var connectionString = builder.Configuration.GetConnectionString(service)
             ?? throw new InvalidOperationException($"ConnectionStrings:{service} is not configured.");
 
+        // Statements used again are prepared on their connection, so PostgreSQL parses and plans them once per
+        // connection instead of on every call (docs/benchmarks.md, CreateMelding); a connection string may say otherwise.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!settings.ContainsKey("Max Auto Prepare"))
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
         // Parameter values can be personal data: never logged.
-        builder.Services.AddNpgsqlDataSource(connectionString, dataSource => dataSource.EnableParameterLogging(false));
+        builder.Services.AddNpgsqlDataSource(settings.ConnectionString, dataSource => dataSource.EnableParameterLogging(false));
         builder.Services.AddSingleton(new MigrationSource("buildingblocks", typeof(PersistenceExtensions).Assembly));
         builder.Services.AddSingleton(new MigrationSource(service, migrationsAssembly));
         builder.Services.AddSingleton<MigrationRunner>();
