@@ -26,6 +26,22 @@ public static class ProtoDates
 {
     public static Google.Type.Date ToProtoDate(this DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 
+    /// <summary>
+    /// A period of whole days, both ends inclusive: each end a valid date (or absent, unless <paramref name="required"/>),
+    /// van not after tot_en_met; violations name <c>periode.van</c>, <c>periode.tot_en_met</c> and <c>periode</c>.
+    /// </summary>
+    public static (DateOnly? Van, DateOnly? TotEnMet) Periode(Veiligthuis.Common.V1.DateRange? periode, Violations violations,
+        bool required = false, int minYear = 1)
+    {
+        ArgumentNullException.ThrowIfNull(violations);
+        var van = required || periode?.Van is not null ? ToDateOnly(periode?.Van, "periode.van", violations, minYear) : null;
+        var totEnMet = required || periode?.TotEnMet is not null
+            ? ToDateOnly(periode?.TotEnMet, "periode.tot_en_met", violations, minYear)
+            : null;
+        violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
+        return (van, totEnMet);
+    }
+
     /// <summary>A complete, valid calendar date, or null (and a violation) otherwise.</summary>
     public static DateOnly? ToDateOnly(Google.Type.Date? date, string field, Violations violations, int minYear = 1)
     {

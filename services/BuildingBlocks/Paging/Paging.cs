@@ -26,6 +26,22 @@ public static class Paging
     }
 
     /// <summary>An opaque token of the cursor <paramref name="parts"/> under the list's filter <paramref name="fingerprint"/>.</summary>
+    /// <summary>
+    /// Queries read one row more than <paramref name="pageSize"/> to learn whether another page follows: drops that row
+    /// and returns the last row of this page, which the next page starts after; null when this is the last page.
+    /// </summary>
+    public static T? TrimToPage<T>(List<T> rows, int pageSize) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count <= pageSize)
+        {
+            return null;
+        }
+
+        rows.RemoveRange(pageSize, rows.Count - pageSize);
+        return rows[^1];
+    }
+
     public static string EncodeToken(string fingerprint, params string[] parts) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Join('|', [Version, fingerprint, .. parts])));
 

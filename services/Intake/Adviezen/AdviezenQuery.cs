@@ -33,19 +33,7 @@ public static class AdviezenQuery
     public static (AdviezenFilter Filter, int PageSize, AdviezenCursor? After) Validate(ListAdviezenRequest request)
     {
         var violations = new Violations();
-        DateOnly? van = null;
-        DateOnly? totEnMet = null;
-        if (request.Periode?.Van is not null)
-        {
-            van = ProtoDates.ToDateOnly(request.Periode.Van, "periode.van", violations);
-        }
-
-        if (request.Periode?.TotEnMet is not null)
-        {
-            totEnMet = ProtoDates.ToDateOnly(request.Periode.TotEnMet, "periode.tot_en_met", violations);
-        }
-
-        violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
+        var (van, totEnMet) = ProtoDates.Periode(request.Periode, violations);
         var filter = new AdviezenFilter(van, totEnMet);
 
         var pageSize = Paging.PageSize(request.Page, violations);

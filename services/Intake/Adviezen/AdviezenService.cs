@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Paging;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
@@ -39,12 +40,7 @@ public sealed class AdviezenService(CreateAdviesHandler create, Database databas
             adviezen = [.. await AdviesStore.ListAsync(uow, filter, after, pageSize + 1, context.CancellationToken)];
         }
 
-        AdviezenCursor? next = null;
-        if (adviezen.Count > pageSize)
-        {
-            adviezen.RemoveAt(pageSize);
-            next = new AdviezenCursor(adviezen[^1].Startdatum, adviezen[^1].AdviesId);
-        }
+        var next = Paging.TrimToPage(adviezen, pageSize) is { } last ? new AdviezenCursor(last.Startdatum, last.AdviesId) : null;
 
         return new ListAdviezenResponse
         {

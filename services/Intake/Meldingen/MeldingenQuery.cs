@@ -43,19 +43,7 @@ public static class MeldingenQuery
     public static (MeldingenFilter Filter, int PageSize, MeldingenCursor? After) Validate(ListMeldingenRequest request)
     {
         var violations = new Violations();
-        DateOnly? van = null;
-        DateOnly? totEnMet = null;
-        if (request.Periode?.Van is not null)
-        {
-            van = ProtoDates.ToDateOnly(request.Periode.Van, "periode.van", violations);
-        }
-
-        if (request.Periode?.TotEnMet is not null)
-        {
-            totEnMet = ProtoDates.ToDateOnly(request.Periode.TotEnMet, "periode.tot_en_met", violations);
-        }
-
-        violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
+        var (van, totEnMet) = ProtoDates.Periode(request.Periode, violations);
         violations.Check(System.Enum.IsDefined(request.MelderGroep), "melder_groep", "Unknown code.");
         violations.Check(System.Enum.IsDefined(request.CasusStatus), "casus_status", "Unknown code.");
         var filter = new MeldingenFilter(

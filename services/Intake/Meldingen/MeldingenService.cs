@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Veiligthuis.BuildingBlocks.Errors;
+using Veiligthuis.BuildingBlocks.Paging;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
@@ -47,12 +48,7 @@ public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingH
             meldingen = [.. await MeldingStore.ListAsync(uow, filter, after, pageSize + 1, context.CancellationToken)];
         }
 
-        MeldingenCursor? next = null;
-        if (meldingen.Count > pageSize)
-        {
-            meldingen.RemoveAt(pageSize);
-            next = new MeldingenCursor(meldingen[^1].OntvangenOp, meldingen[^1].MeldingId);
-        }
+        var next = Paging.TrimToPage(meldingen, pageSize) is { } last ? new MeldingenCursor(last.OntvangenOp, last.MeldingId) : null;
 
         return new ListMeldingenResponse
         {

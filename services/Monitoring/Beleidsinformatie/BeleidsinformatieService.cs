@@ -15,9 +15,7 @@ public sealed class BeleidsinformatieService(Database database, TenantContext te
     {
         var violations = new Violations();
         // Figures start with the Handelingsprotocol, in force since 2019.
-        var van = ProtoDates.ToDateOnly(request.Periode?.Van, "periode.van", violations, minYear: 2019);
-        var totEnMet = ProtoDates.ToDateOnly(request.Periode?.TotEnMet, "periode.tot_en_met", violations, minYear: 2019);
-        violations.Check(van is null || totEnMet is null || van <= totEnMet, "periode", "van must not be after tot_en_met.");
+        var (van, totEnMet) = ProtoDates.Periode(request.Periode, violations, required: true, minYear: 2019);
         violations.ThrowIfAny();
 
         await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);

@@ -93,12 +93,7 @@ public static class WerkvoorraadQuery
             }
         }
 
-        WerkvoorraadCursor? next = null;
-        if (items.Count > pageSize)
-        {
-            items.RemoveAt(pageSize);
-            next = WerkvoorraadCursor.After(items[^1]);
-        }
+        var next = Paging.TrimToPage(items, pageSize) is { } last ? WerkvoorraadCursor.After(last) : null;
 
         var aantallen = await AantallenAsync(uow, ct);
         return new WerkvoorraadPage(items, next, aantallen);

@@ -46,4 +46,27 @@ public sealed class ViolationsTests
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("request_id", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
     }
+
+    [Fact]
+    public void Periode_ChecksEachEndAndTheirOrder_AndRequiresBothOnlyWhenAsked()
+    {
+        static Veiligthuis.Common.V1.DateRange Range(int vanDay, int totDay) => new()
+        {
+            Van = new Google.Type.Date { Year = 2026, Month = 3, Day = vanDay },
+            TotEnMet = new Google.Type.Date { Year = 2026, Month = 3, Day = totDay },
+        };
+
+        var reversed = new Violations();
+        var open = new Violations();
+        var required = new Violations();
+        var (van, tot) = ProtoDates.Periode(Range(2, 9), new Violations());
+        ProtoDates.Periode(Range(9, 2), reversed);
+        ProtoDates.Periode(null, open);
+        ProtoDates.Periode(null, required, required: true);
+
+        Assert.Equal((new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 9)), (van!.Value, tot!.Value));
+        Assert.Equal(["periode"], reversed.Fields);
+        Assert.False(open.Any);
+        Assert.Equal(["periode.van", "periode.tot_en_met"], required.Fields);
+    }
 }

@@ -69,4 +69,16 @@ public sealed class PagingTests
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(["page.page_size"], violations.Fields);
     }
+
+    [Fact]
+    public void TrimToPage_DropsTheLookAheadRow_AndReturnsTheLastRowOfThePage_OrNullOnTheLastPage()
+    {
+        var full = new List<string> { "a", "b", "c" };
+        var last = new List<string> { "a", "b" };
+
+        Assert.Equal("b", PagingRules.TrimToPage(full, 2));
+        Assert.Equal(["a", "b"], full);
+        Assert.Null(PagingRules.TrimToPage(last, 2));
+        Assert.Equal(["a", "b"], last);
+    }
 }
