@@ -17,14 +17,16 @@ public static class Replay
 {
     private const int MaxAttempts = 5;
 
-    public static async Task<int> RunAsync(ReplayOptions options, TextWriter progress, CancellationToken cancellationToken)
+    /// <param name="handler">Tests pass an in-process server's handler; otherwise a pooled HTTP/2 handler is used.</param>
+    public static async Task<int> RunAsync(ReplayOptions options, TextWriter progress, CancellationToken cancellationToken,
+        HttpMessageHandler? handler = null)
     {
         var lines = await File.ReadAllLinesAsync(options.In, cancellationToken);
         var verzoeken = lines.Where(l => l.Length > 0).Select(JsonLines.Parse).ToList();
 
         using var channel = GrpcChannel.ForAddress(options.Gateway, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+            HttpHandler = handler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
         });
         var meldingen = new Meldingen.MeldingenClient(channel);
         var adviezen = new Adviezen.AdviezenClient(channel);
