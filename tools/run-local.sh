@@ -5,12 +5,14 @@
 # Installs PostgreSQL and Redis when missing, starts private instances on 127.0.0.1 (PostgreSQL
 # 55432 with its data kept in .local/local/, Redis 56379 without persistence), creates one role and
 # database per service, builds Services.sln (Debug) once, starts the seven processes, waits until
-# every one is ready, mints two development tokens and prints how to call the gateway.
+# every one is ready, mints two development tokens, loads a small calibrated set of meldingen and
+# adviezen through the gateway (tools/DataGenerator) and prints how to call the gateway.
 # Ctrl-C stops everything it started.
 #
 #   tools/run-local.sh            run until Ctrl-C
 #   tools/run-local.sh --check    start, run tools/smoke.sh once, stop, exit with its status
 #   tools/run-local.sh --no-build reuse the existing Debug build output
+#   tools/run-local.sh --no-seed  start without the generated demo data
 #
 # PostgreSQL and Redis always come from the OS packages (even when a Docker engine answers):
 # one code path, and the cluster in .local/local/ survives between runs without Docker volumes.
@@ -25,12 +27,14 @@ source tools/infra/lib.sh
 
 CHECK=0
 BUILD=1
+SEED=1
 for arg in "$@"; do
   case $arg in
     --check) CHECK=1 ;;
     --no-build) BUILD=0 ;;
+    --no-seed) SEED=0 ;;
     -h | --help)
-      sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -52,6 +56,11 @@ GATEWAY_GRPC=127.0.0.1:5001
 LOG_DIR=$REPO_ROOT/.local/logs
 KEY_FILE=$REPO_ROOT/.local/dev-signing-key
 TOKEN_MINT=tools/TokenMint/bin/Debug/net10.0/Veiligthuis.TokenMint.dll
+DATA_GENERATOR=tools/DataGenerator/bin/Debug/net10.0/Veiligthuis.Tools.DataGenerator.dll
+# A national half-year at 0.5 %: about 330 meldingen and 270 adviezen over the 26 regios. A fixed
+# seed gives fixed request ids, so loading again on the next start creates nothing twice.
+SEED_SCALE=0.005
+SEED_NUMBER=2019
 
 SERVICES=(gateway intake register triage diensten overdracht monitoring)
 BACKENDS=(intake register triage diensten overdracht monitoring)
@@ -272,6 +281,16 @@ mint() {
 [[ -f $TOKEN_MINT ]] || die "$TOKEN_MINT not found (is tools/TokenMint in Services.sln?)"
 TOKEN=$(mint "$REGIO") || die "minting the $REGIO token failed"
 OTHER_TOKEN=$(mint "$OTHER_REGIO") || die "minting the $OTHER_REGIO token failed"
+
+# 7b. Demo data: the same generator that can replay a full national half-year.
+if ((SEED)); then
+  [[ -f $DATA_GENERATOR ]] || die "$DATA_GENERATOR not found (is tools/DataGenerator in Services.sln?)"
+  say "Loading a calibrated set (scale $SEED_SCALE, seed $SEED_NUMBER; skip with --no-seed)..."
+  dotnet "$DATA_GENERATOR" generate --seed "$SEED_NUMBER" --scale "$SEED_SCALE" --out "$LOG_DIR/seed.jsonl" ||
+    die "generating the demo data failed"
+  dotnet "$DATA_GENERATOR" replay --in "$LOG_DIR/seed.jsonl" --gateway "http://$GATEWAY_GRPC" \
+    --signing-key "$SIGNING_KEY" --concurrency 8 || die "loading the demo data failed (see the errors above)"
+fi
 
 if ((CHECK)); then
   say "All seven processes ready; running tools/smoke.sh..."

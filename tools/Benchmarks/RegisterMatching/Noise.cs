@@ -1,8 +1,17 @@
-using System.Text;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Register.Matching;
+using Veiligthuis.Tools.Synthetic;
 
 namespace Veiligthuis.Benchmarks.RegisterMatching;
+
+/// <summary>One record as a regio would supply it, with the ground truth of which person it is.</summary>
+public sealed record Record(int PersoonNr, PersoonGegevens Gegevens, string Bsn, string Ruis)
+{
+    /// <summary>A record that can be linked without a person's review on its data alone: surname, full first name and birth date.</summary>
+    public bool GenoegInformatie =>
+        (Gegevens.Geboortedatum is not null && DutchNames.Normaliseer(Gegevens.Voornamen, Gegevens.Tussenvoegsel, Gegevens.Achternaam) is
+            { Achternaam.Length: > 0, Roepnaam.Length: > 0 });
+}
 
 /// <summary>
 /// Turns a person into the record another regio would write down: typos, swapped day and month, diacritics
@@ -36,19 +45,19 @@ public sealed class Noise(Random random)
         {
             if (Kans(TypoAchternaam))
             {
-                achternaam = Typo(achternaam);
+                achternaam = Variaties.Typo(random, achternaam);
                 ruis.Add("typo-achternaam");
             }
 
             if (Kans(TypoVoornaam))
             {
-                voornamen = Typo(voornamen);
+                voornamen = Variaties.Typo(random, voornamen);
                 ruis.Add("typo-voornaam");
             }
 
             if (Kans(Diakrieten))
             {
-                (voornamen, achternaam) = (Diakriet(voornamen), random.Next(2) == 0 ? achternaam.ToUpperInvariant() : Diakriet(achternaam));
+                (voornamen, achternaam) = (Variaties.Diakriet(random, voornamen), random.Next(2) == 0 ? achternaam.ToUpperInvariant() : Variaties.Diakriet(random, achternaam));
                 ruis.Add("diakrieten");
             }
 
@@ -66,9 +75,9 @@ public sealed class Noise(Random random)
                 ruis.Add("initialen");
             }
 
-            if (datum.Day <= 12 && datum.Day != datum.Month && Kans(DagMaandGewisseld))
+            if (Variaties.KanDagMaandWisselen(datum) && Kans(DagMaandGewisseld))
             {
-                datum = new DateOnly(datum.Year, datum.Day, datum.Month);
+                datum = Variaties.DagMaandGewisseld(datum);
                 ruis.Add("dag-maand");
             }
 
@@ -79,7 +88,7 @@ public sealed class Noise(Random random)
 
             if (Kans(Verhuisd))
             {
-                postcode = $"{random.Next(1000, 10000)}{(char)('A' + random.Next(26))}{(char)('A' + random.Next(26))}";
+                postcode = Variaties.Postcode(random);
                 huisnummer = random.Next(1, 250);
                 ruis.Add("verhuisd");
             }
@@ -96,55 +105,6 @@ public sealed class Noise(Random random)
     }
 
     private bool Kans(double p) => random.NextDouble() < p;
-
-    /// <summary>One keyboard slip: a letter replaced, dropped, doubled or two letters swapped.</summary>
-    private string Typo(string value)
-    {
-        var letters = Enumerable.Range(0, value.Length).Where(i => char.IsLetter(value[i])).ToList();
-        if (letters.Count < 4)
-        {
-            return value;
-        }
-
-        // Not the first letter: people rarely get that wrong, and the sound key starts with it.
-        var i = letters[random.Next(1, letters.Count - 1)];
-        var builder = new StringBuilder(value);
-        switch (random.Next(4))
-        {
-            case 0:
-                builder[i] = (char)('a' + random.Next(26));
-                break;
-            case 1:
-                builder.Remove(i, 1);
-                break;
-            case 2:
-                builder.Insert(i, value[i]);
-                break;
-            default:
-                (builder[i], builder[i + 1]) = (builder[i + 1], builder[i]);
-                break;
-        }
-
-        return builder.ToString();
-    }
-
-    private string Diakriet(string value)
-    {
-        var builder = new StringBuilder(value);
-        for (var i = 0; i < builder.Length; i++)
-        {
-            builder[i] = builder[i] switch
-            {
-                'e' when random.Next(3) == 0 => 'ë',
-                'o' when random.Next(3) == 0 => 'ö',
-                'u' when random.Next(3) == 0 => 'ü',
-                'a' when random.Next(4) == 0 => 'á',
-                var c => c,
-            };
-        }
-
-        return builder.ToString();
-    }
 
     public static bool HeeftNaam(Record r) => DutchNames.Normaliseer(r.Gegevens.Voornamen, r.Gegevens.Tussenvoegsel, r.Gegevens.Achternaam)
         .Achternaam.Length > 0;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Veiligthuis.Benchmarks.RegisterMatching;
 using Veiligthuis.Register.Matching;
 using Veiligthuis.Register.V1;
+using Veiligthuis.Tools.Synthetic;
 
 // Matching quality of the register (issue 5, ADR 0017): a synthetic population is registered, then persons
 // reappear with realistic noise and namesakes and unregistered twins come by; the register's own

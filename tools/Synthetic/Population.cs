@@ -1,16 +1,6 @@
 using Veiligthuis.Common.V1;
-using Veiligthuis.Register.Matching;
 
-namespace Veiligthuis.Benchmarks.RegisterMatching;
-
-/// <summary>One record as a regio would supply it, with the ground truth of which person it is.</summary>
-public sealed record Record(int PersoonNr, PersoonGegevens Gegevens, string Bsn, string Ruis)
-{
-    /// <summary>A record that can be linked without a person's review on its data alone: surname, full first name and birth date.</summary>
-    public bool GenoegInformatie =>
-        (Gegevens.Geboortedatum is not null && DutchNames.Normaliseer(Gegevens.Voornamen, Gegevens.Tussenvoegsel, Gegevens.Achternaam) is
-            { Achternaam.Length: > 0, Roepnaam.Length: > 0 });
-}
+namespace Veiligthuis.Tools.Synthetic;
 
 /// <summary>
 /// A synthetic Dutch population in households: parents, children, twins, compound surnames, with a
@@ -106,7 +96,7 @@ public sealed class Population(Random random)
 
     private Huishouden NieuwHuishouden(int nr)
     {
-        var postcode = $"{random.Next(1000, 10000)}{(char)('A' + random.Next(26))}{(char)('A' + random.Next(26))}";
+        var postcode = Variaties.Postcode(random);
         var huisnummer = random.Next(1, 250);
         var leden = new List<Persoon>();
         var (tv, achternaam) = Achternaam();
@@ -185,16 +175,17 @@ public sealed class Population(Random random)
         return naam;
     }
 
-    private static string Eerste(string voornamen) => voornamen.Split(' ')[0];
+    public static string Eerste(string voornamen) => voornamen.Split(' ')[0];
 
-    private (string Tussenvoegsel, string Achternaam) Achternaam()
+    /// <summary>A surname drawn from the frequency list, split into tussenvoegsel and the rest.</summary>
+    public (string Tussenvoegsel, string Achternaam) Achternaam()
     {
         var naam = Zipf(Achternamen);
         var spatie = naam.LastIndexOf(' ');
         return spatie > 0 && char.IsLower(naam[0]) ? (naam[..spatie], naam[(spatie + 1)..]) : ("", naam);
     }
 
-    private string Voornaam(bool man) => Zipf(man ? Mannen : Vrouwen);
+    public string Voornaam(bool man) => Zipf(man ? Mannen : Vrouwen);
 
     // Rank r is drawn with weight 1/(r+5): a long tail, the top names a few percent each.
     private T Zipf<T>(T[] items)
@@ -218,11 +209,11 @@ public sealed class Population(Random random)
         return items[^1];
     }
 
-    private DateOnly Datum(int vanJaar, int totJaar) =>
+    public DateOnly Datum(int vanJaar, int totJaar) =>
         new DateOnly(vanJaar, 1, 1).AddDays(random.Next((new DateOnly(totJaar, 1, 1).DayNumber - new DateOnly(vanJaar, 1, 1).DayNumber)));
 
     /// <summary>Nine digits passing the elfproef, never handed out twice (as in the BRP).</summary>
-    private string NieuwBsn()
+    public string NieuwBsn()
     {
         string bsn;
         do
