@@ -5,6 +5,7 @@ using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.Registerkoppeling;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
@@ -28,7 +29,10 @@ public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingH
         await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
         var melding = await MeldingStore.FindAsync(uow, meldingId, context.CancellationToken)
             ?? throw new NotFoundException($"Melding {meldingId} not found.");
-        return melding.ToProto();
+        var koppeling = await RegisterkoppelingStore.FindAsync(uow, meldingId, context.CancellationToken);
+        var proto = melding.ToProto();
+        proto.Betrokkenen.VulRegisterkoppeling(melding, koppeling);
+        return proto;
     }
 
     public override async Task<Melding> UpdateMelding(UpdateMeldingRequest request, ServerCallContext context)
