@@ -15,7 +15,7 @@ public sealed class IntakeApp() : ServiceApp<Program>("intake"), IAsyncLifetime
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
     [
         new("Services:register:Grpc", "http://127.0.0.1:9"),
-        new("Registerkoppeling:Interval", "00:00:00.050"),
+        new("Registerkoppeling:Interval", "00:00:00.100"),
         new("Registerkoppeling:EersteWachttijd", "00:00:00.050"),
         new("Registerkoppeling:MaxWachttijd", "00:00:00.400"),
         new("Registerkoppeling:VastNaPogingen", "5"),

@@ -82,31 +82,39 @@ public static class RegisterkoppelingStore
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task<KoppelingRecord?> FindAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct)
+    public static async Task<KoppelingRecord?> FindAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
+        (await FindManyAsync(uow, [meldingId], ct)).GetValueOrDefault(meldingId);
+
+    /// <summary>The koppelingen of these meldingen, by melding id; a melding not (yet) queued has none.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, KoppelingRecord>> FindManyAsync(UnitOfWork uow,
+        IReadOnlyCollection<Guid> meldingIds, CancellationToken ct)
     {
-        int pogingen;
-        bool afgerond;
-        await using (var command = uow.Command(
-            "SELECT pogingen, afgerond_op IS NOT NULL FROM registerkoppeling WHERE regio = $1 AND melding_id = $2", uow.Regio, meldingId))
+        var koppelingen = new Dictionary<Guid, (int Pogingen, bool Afgerond)>();
+        var ids = meldingIds.ToArray();
+        await using (var command = uow.Command("""
+            SELECT melding_id, pogingen, afgerond_op IS NOT NULL FROM registerkoppeling WHERE regio = $1 AND melding_id = ANY($2)
+            """, uow.Regio, ids))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (!await reader.ReadAsync(ct))
+            while (await reader.ReadAsync(ct))
             {
-                return null;
+                koppelingen[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetBoolean(2));
             }
-
-            pogingen = reader.GetInt32(0);
-            afgerond = reader.GetBoolean(1);
         }
 
-        var personen = new Dictionary<Guid, (string PersoonId, List<EldersBekendRecord> Elders)>();
+        if (koppelingen.Count == 0)
+        {
+            return new Dictionary<Guid, KoppelingRecord>();
+        }
+
+        var personen = new Dictionary<Guid, (Guid MeldingId, string PersoonId, List<EldersBekendRecord> Elders)>();
         await using (var command = uow.Command("""
-            SELECT p.betrokkene_id, p.persoon_id, e.elders_regio, e.sinds, e.open, e.contactpunt
+            SELECT p.betrokkene_id, p.melding_id, p.persoon_id, e.elders_regio, e.sinds, e.open, e.contactpunt
             FROM registerkoppeling_persoon p
             LEFT JOIN registerkoppeling_elders_bekend e ON e.betrokkene_id = p.betrokkene_id
-            WHERE p.regio = $1 AND p.melding_id = $2
+            WHERE p.regio = $1 AND p.melding_id = ANY($2)
             ORDER BY p.betrokkene_id, e.elders_regio
-            """, uow.Regio, meldingId))
+            """, uow.Regio, koppelingen.Keys.ToArray()))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -114,20 +122,21 @@ public static class RegisterkoppelingStore
                 var betrokkeneId = reader.GetGuid(0);
                 if (!personen.TryGetValue(betrokkeneId, out var persoon))
                 {
-                    persoon = (reader.GetString(1), []);
+                    persoon = (reader.GetGuid(1), reader.GetString(2), []);
                     personen[betrokkeneId] = persoon;
                 }
 
-                if (!reader.IsDBNull(2))
+                if (!reader.IsDBNull(3))
                 {
-                    persoon.Elders.Add(new EldersBekendRecord(reader.GetString(2),
-                        reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.GetBoolean(4), reader.GetString(5)));
+                    persoon.Elders.Add(new EldersBekendRecord(reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4), reader.GetBoolean(5), reader.GetString(6)));
                 }
             }
         }
 
-        return new KoppelingRecord(meldingId, pogingen, afgerond, personen.ToDictionary(
-            p => p.Key, p => new GeregistreerdePersoonRecord(p.Key, p.Value.PersoonId, p.Value.Elders)));
+        return koppelingen.ToDictionary(k => k.Key, k => new KoppelingRecord(k.Key, k.Value.Pogingen, k.Value.Afgerond,
+            personen.Where(p => p.Value.MeldingId == k.Key).ToDictionary(
+                p => p.Key, p => new GeregistreerdePersoonRecord(p.Key, p.Value.PersoonId, p.Value.Elders))));
     }
 
     /// <summary>Unfinished koppelingen of the regio, and how many of them failed at least <paramref name="vastNa"/> times.</summary>
