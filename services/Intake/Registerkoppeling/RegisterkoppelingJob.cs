@@ -66,24 +66,14 @@ public sealed partial class RegisterkoppelingJob(Database database, Register.V1.
             return true;
         }
 
+        RegistreerBetrokkenheidResponse antwoord;
         try
         {
-            var antwoord = await RegistreerAsync(regio, melding, registreerbaar, ct);
-            var personen = registreerbaar.Zip(antwoord.Personen, (betrokkene, persoon) => new GeregistreerdePersoonRecord(
-                betrokkene.BetrokkeneId, persoon.PersoonId,
-                [.. persoon.EldersBekend
-                    .Where(b => b.Regio != Common.V1.Regio.Onbekend && Regios.ToTenantId(b.Regio) != regio)
-                    .Select(b => new EldersBekendRecord(Regios.ToTenantId(b.Regio),
-                        b.Sinds is { Year: > 0 } s ? new DateOnly(s.Year, s.Month, s.Day) : null, b.Open, b.Contactpunt))]))
-                .ToList();
-            await RegisterkoppelingStore.RecordSuccessAsync(uow, koppeling.MeldingId, pogingen, Clock.GetUtcNow(),
-                antwoord.BetrokkenheidId, personen, ct);
-            await uow.CommitAsync(ct);
-            var eldersBekend = personen.Count(p => p.EldersBekend.Count > 0);
-            LogGeregistreerd(logger, koppeling.MeldingId, regio, pogingen, eldersBekend);
+            antwoord = await RegistreerAsync(regio, melding, registreerbaar, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Only the call is caught: a failure of our own database rolls back and is retried at the next pass as it is.
             // Status or type only: a message could echo the request's person data.
             var fout = e is RpcException rpc ? rpc.StatusCode.ToString() : e.GetType().Name;
             var now = Clock.GetUtcNow();
@@ -98,9 +88,36 @@ public sealed partial class RegisterkoppelingJob(Database database, Register.V1.
             {
                 LogMislukt(logger, koppeling.MeldingId, regio, pogingen, fout, wachttijd);
             }
+
+            return true;
         }
 
+        var personen = registreerbaar.Zip(antwoord.Personen, (betrokkene, persoon) => new GeregistreerdePersoonRecord(
+            betrokkene.BetrokkeneId, persoon.PersoonId,
+            [.. persoon.EldersBekend
+                .Where(b => TenantIdOf(b.Regio) is { } elders && elders != regio)
+                .Select(b => new EldersBekendRecord(Regios.ToTenantId(b.Regio),
+                    b.Sinds is { Year: > 0 } s ? new DateOnly(s.Year, s.Month, s.Day) : null, b.Open, b.Contactpunt))]))
+            .ToList();
+        await RegisterkoppelingStore.RecordSuccessAsync(uow, koppeling.MeldingId, pogingen, Clock.GetUtcNow(),
+            antwoord.BetrokkenheidId, personen, ct);
+        await uow.CommitAsync(ct);
+        var eldersBekend = personen.Count(p => p.EldersBekend.Count > 0);
+        LogGeregistreerd(logger, koppeling.MeldingId, regio, pogingen, eldersBekend);
         return true;
+    }
+
+    /// <summary>The tenant id of a regio the register names; null for one this build does not know (a newer enum value).</summary>
+    private static string? TenantIdOf(Common.V1.Regio regio)
+    {
+        try
+        {
+            return regio == Common.V1.Regio.Onbekend ? null : Regios.ToTenantId(regio);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private async Task<RegistreerBetrokkenheidResponse> RegistreerAsync(string regio, MeldingRecord melding,
