@@ -5,16 +5,20 @@ using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Intake.Adviezen;
 using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.Meldingen;
+using Veiligthuis.Intake.Registerkoppeling;
 using Veiligthuis.Intake.Terugkoppelingen;
+using Veiligthuis.Intake.V1;
 using Veiligthuis.Triage.V1;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("intake");
 builder.AddPostgres("intake", typeof(Program).Assembly);
 builder.AddEventing()
-    .Subscribe<VeiligheidsbeoordelingAfgerond, CasusAfsluiting>(EventTopics.VeiligheidsbeoordelingAfgerond);
+    .Subscribe<VeiligheidsbeoordelingAfgerond, CasusAfsluiting>(EventTopics.VeiligheidsbeoordelingAfgerond)
+    .Subscribe<MeldingOntvangen, RegistratieAanvragen>(EventTopics.MeldingOntvangen);
 builder.AddMeldingen();
 builder.AddAdviezen();
+builder.AddRegisterkoppeling();
 
 var app = builder.Build();
 app.MapServiceDefaults();

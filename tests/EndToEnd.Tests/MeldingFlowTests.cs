@@ -76,8 +76,20 @@ public sealed class MeldingFlowTests(Suite suite)
         using var response = await Flow.RestAsync(suite, HttpMethod.Get, $"/api/v1/intake/meldingen/{melding.MeldingId}", token);
         var overRest = await Flow.ReadAsync<Melding>(response);
 
-        Assert.Equal(melding, overGrpc);
-        Assert.Equal(melding, overRest);
+        // The register link runs after the melding (ADR 0020): its status may have moved on since the create.
+        Assert.Equal(ZonderRegisterkoppeling(melding), ZonderRegisterkoppeling(overGrpc));
+        Assert.Equal(ZonderRegisterkoppeling(melding), ZonderRegisterkoppeling(overRest));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static Melding ZonderRegisterkoppeling(Melding melding)
+    {
+        var zonder = melding.Clone();
+        foreach (var betrokkene in zonder.Betrokkenen)
+        {
+            betrokkene.RegisterKoppeling = null;
+        }
+
+        return zonder;
     }
 }

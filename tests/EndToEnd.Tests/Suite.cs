@@ -170,6 +170,15 @@ public sealed class Suite : IAsyncLifetime
                     }
                 }
 
+                if (host == "intake")
+                {
+                    // The register link registers every melding's betrokkenen (ADR 0020); a short interval keeps tests quick.
+                    settings["Services:register:Grpc"] = $"http://127.0.0.1:{addresses["register"].Grpc}";
+                    settings["Registerkoppeling:Interval"] = "00:00:00.200";
+                    settings["Registerkoppeling:EersteWachttijd"] = "00:00:00.200";
+                    settings["Registerkoppeling:MaxWachttijd"] = "00:00:02";
+                }
+
                 if (host == "register")
                 {
                     // The register refuses to start without a key for its BSN hashes (ADR 0013).

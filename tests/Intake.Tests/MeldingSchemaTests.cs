@@ -10,7 +10,8 @@ namespace Veiligthuis.Intake.Tests;
 public sealed class MeldingSchemaTests(IntakeApp app)
 {
     private static readonly string[] Tables =
-        ["huishouden", "betrokkene", "melder_identiteit", "casus", "melding_wijziging", "terugkoppeling"];
+        ["huishouden", "betrokkene", "melder_identiteit", "casus", "melding_wijziging", "terugkoppeling",
+         "registerkoppeling", "registerkoppeling_persoon", "registerkoppeling_elders_bekend"];
 
     [Fact]
     public async Task NewTables_HaveForcedRowLevelSecurityOnAppRegio()

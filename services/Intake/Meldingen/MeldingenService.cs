@@ -6,6 +6,7 @@ using Veiligthuis.BuildingBlocks.Paging;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.Registerkoppeling;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
@@ -20,7 +21,10 @@ public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingH
         var valid = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
         var melding = await create.HandleAsync(
             new CreateMelding(tenant.TenantId, tenant.Actor, valid, request), context.CancellationToken);
-        return melding.ToProto();
+        // Registration in the register follows the melding (ADR 0020): from the person data alone, WACHTEND or NIET_MOGELIJK.
+        var proto = melding.ToProto();
+        proto.Betrokkenen.VulRegisterkoppeling(melding, null);
+        return proto;
     }
 
     public override async Task<Melding> GetMelding(GetMeldingRequest request, ServerCallContext context)
@@ -29,30 +33,51 @@ public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingH
         await using var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken);
         var melding = await MeldingStore.FindAsync(uow, meldingId, context.CancellationToken)
             ?? throw new NotFoundException($"Melding {meldingId} not found.");
-        return melding.ToProto();
+        var koppeling = await RegisterkoppelingStore.FindAsync(uow, meldingId, context.CancellationToken);
+        var proto = melding.ToProto();
+        proto.Betrokkenen.VulRegisterkoppeling(melding, koppeling);
+        return proto;
     }
 
     public override async Task<Melding> UpdateMelding(UpdateMeldingRequest request, ServerCallContext context)
     {
         var valid = UpdateMeldingValidation.Validate(request, clock.GetUtcNow());
         var melding = await update.HandleAsync(new UpdateMelding(tenant.TenantId, tenant.Actor, valid), context.CancellationToken);
-        return melding.ToProto();
+        KoppelingRecord? koppeling;
+        await using (var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken))
+        {
+            koppeling = await RegisterkoppelingStore.FindAsync(uow, melding.MeldingId, context.CancellationToken);
+        }
+
+        var proto = melding.ToProto();
+        proto.Betrokkenen.VulRegisterkoppeling(melding, koppeling);
+        return proto;
     }
 
     public override async Task<ListMeldingenResponse> ListMeldingen(ListMeldingenRequest request, ServerCallContext context)
     {
         var (filter, pageSize, after) = MeldingenQuery.Validate(request);
         List<MeldingRecord> meldingen;
+        IReadOnlyDictionary<Guid, KoppelingRecord> koppelingen;
         await using (var uow = await database.BeginAsync(tenant.TenantId, context.CancellationToken))
         {
             meldingen = [.. await MeldingStore.ListAsync(uow, filter, after, pageSize + 1, context.CancellationToken)];
+            koppelingen = await RegisterkoppelingStore.FindManyAsync(uow, [.. meldingen.Select(m => m.MeldingId)], context.CancellationToken);
         }
 
         var next = Paging.TrimToPage(meldingen, pageSize) is { } last ? new MeldingenCursor(last.OntvangenOp, last.MeldingId) : null;
 
         return new ListMeldingenResponse
         {
-            Meldingen = { meldingen.Select(m => m.ToProto()) },
+            Meldingen =
+            {
+                meldingen.Select(m =>
+                {
+                    var proto = m.ToProto();
+                    proto.Betrokkenen.VulRegisterkoppeling(m, koppelingen.GetValueOrDefault(m.MeldingId));
+                    return proto;
+                }),
+            },
             Page = new PageResponse { NextPageToken = next?.ToToken(filter) ?? "" },
         };
     }
