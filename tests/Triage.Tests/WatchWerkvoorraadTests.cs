@@ -16,6 +16,7 @@ public sealed class WatchWerkvoorraadTests(TriageApp app)
     // Only these tests use these regios.
     private const string IJsselland = "vt-ijsselland";
     private const string HollandsMidden = "vt-hollands-midden";
+    private const string Limburg = "vt-noord-en-midden-limburg";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly V1.Werkvoorraad.WerkvoorraadClient _client = new(app.CreateGrpcChannel());
 
@@ -70,11 +71,18 @@ public sealed class WatchWerkvoorraadTests(TriageApp app)
             cancellationToken: cancel.Token);
         Assert.Equal(WerkvoorraadUpdate.UpdateOneofCase.Aantallen, (await NextAsync(watch)).UpdateCase);
 
-        // A change that takes its id first but commits last, as a slow transaction of another replica would.
+        // A change that takes its id first but commits last, as a slow transaction of another replica would: the
+        // service's own role, bound to the regio as the service binds it.
         var slowWerkitemId = Guid.NewGuid();
-        await using var slow = new NpgsqlConnection(await TestInfrastructure.AdminConnectionToAsync(app.ConnectionString));
+        await using var slow = new NpgsqlConnection(app.ConnectionString);
         await slow.OpenAsync();
         await using var transaction = await slow.BeginTransactionAsync();
+        await using (var bind = new NpgsqlCommand("SELECT set_config('app.regio', $1, true)", slow, transaction))
+        {
+            bind.Parameters.Add(new NpgsqlParameter { Value = IJsselland });
+            await bind.ExecuteNonQueryAsync();
+        }
+
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO werkitem_wijziging (regio, werkitem_id, melding_id, soort, status, at)
             VALUES ($1, $2, $3, $4, $5, now())
@@ -100,6 +108,35 @@ public sealed class WatchWerkvoorraadTests(TriageApp app)
         }
 
         Assert.Equal([slowWerkitemId.ToString(), fast.WerkitemId], seen);
+        await cancel.CancelAsync();
+    }
+
+    [Fact]
+    public async Task WatchWerkvoorraad_ALongTransactionInAnotherDatabase_DoesNotHoldTheStreamBack()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var watch = _client.WatchWerkvoorraad(new WatchWerkvoorraadRequest(), Auth.Bearer(app.Tokens.For(Limburg)),
+            cancellationToken: cancel.Token);
+        Assert.Equal(WerkvoorraadUpdate.UpdateOneofCase.Aantallen, (await NextAsync(watch)).UpdateCase);
+
+        // Another service's database on the same server, with a transaction that holds a transaction id for the whole test.
+        var elsewhere = new NpgsqlConnectionStringBuilder(await TestInfrastructure.AdminConnectionToAsync(app.ConnectionString))
+        {
+            Database = "postgres",
+        };
+        await using var other = new NpgsqlConnection(elsewhere.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_current_xact_id()", other, transaction))
+        {
+            await hold.ExecuteScalarAsync();
+        }
+
+        var werkitem = await app.OpenWerkitemAsync(Limburg);
+
+        var update = await NextAsync(watch);
+        Assert.Equal(werkitem.WerkitemId, update.Wijziging.WerkitemId);
+        await transaction.RollbackAsync();
         await cancel.CancelAsync();
     }
 

@@ -33,25 +33,46 @@ public static class WerkitemWijzigingen
     /// Where a watcher starts: after every change of a transaction that ended before the oldest one still running.
     /// Changes of transactions running now come after it, so they are sent once they commit.
     /// </summary>
-    public static async Task<WijzigingCursor> StartAsync(UnitOfWork uow, CancellationToken ct)
+    public static async Task<WijzigingCursor> StartAsync(UnitOfWork uow, CancellationToken ct) =>
+        new(await HorizonAsync(uow, ct) - 1, long.MaxValue);
+
+    /// <summary>
+    /// The oldest transaction of this database that may still write changes: the oldest one running in it, or, with none
+    /// running, the next transaction id. Only this database's transactions count (pg_stat_activity of the service's own
+    /// role), because the cluster's horizon (pg_snapshot_xmin) would let another service's long transaction, in another
+    /// database of the same server, hold every watcher back. pg_stat_activity gives 32-bit ids; they are widened with the
+    /// epoch of the snapshot's xmax, the newest id there is. Read in a statement of its own, so the rows read after it
+    /// are read in a newer snapshot that sees every transaction below the horizon committed.
+    /// </summary>
+    private static async Task<long> HorizonAsync(UnitOfWork uow, CancellationToken ct)
     {
-        await using var command = uow.Command("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
-        return new WijzigingCursor((long)(await command.ExecuteScalarAsync(ct))! - 1, long.MaxValue);
+        await using var command = uow.Command("""
+            WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
+            running AS (
+                SELECT ((s.xmax >> 32) << 32) + a.backend_xid::text::bigint AS widened, s.xmax
+                FROM pg_stat_activity a, s
+                WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid())
+            SELECT least(
+                (SELECT xmax FROM s),
+                (SELECT min(CASE WHEN widened > xmax THEN widened - (1::bigint << 32) ELSE widened END) FROM running))
+            """);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>
     /// The regio's changes after <paramref name="after"/> in (transaction, id) order, of transactions that have all ended:
-    /// a transaction still running may commit later with lower ids, so its rows wait until it is over.
+    /// a transaction still running may commit later with lower ids, so its rows wait until it is over (<see cref="HorizonAsync"/>).
     /// </summary>
     public static async Task<IReadOnlyList<WerkitemWijzigingRecord>> AfterAsync(UnitOfWork uow, WijzigingCursor after, int limit,
         CancellationToken ct)
     {
+        var horizon = await HorizonAsync(uow, ct);
         await using var command = uow.Command("""
             SELECT id, werkitem_id, melding_id, soort, status, geclaimd_door, geclaimd_tot, at, xid, team
             FROM werkitem_wijziging
-            WHERE regio = $1 AND (xid, id) > ($2, $3) AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+            WHERE regio = $1 AND (xid, id) > ($2, $3) AND xid < $5
             ORDER BY xid, id LIMIT $4
-            """, uow.Regio, after.Xid, after.Id, limit);
+            """, uow.Regio, after.Xid, after.Id, limit, horizon);
         await using var r = await command.ExecuteReaderAsync(ct);
         var rows = new List<WerkitemWijzigingRecord>();
         while (await r.ReadAsync(ct))
