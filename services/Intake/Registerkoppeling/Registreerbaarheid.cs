@@ -6,9 +6,8 @@ namespace Veiligthuis.Intake.Registerkoppeling;
 /// <summary>Which betrokkenen the register can take, and as what.</summary>
 public static class Registreerbaarheid
 {
-    /// <summary>A BSN, or the achternaam, voornamen and geboortedatum probabilistic matching needs (ADR 0017).</summary>
-    public static bool IsRegistreerbaar(BetrokkeneRecord b) =>
-        !string.IsNullOrEmpty(b.Bsn) || (b.Achternaam.Length > 0 && b.Voornamen.Length > 0 && b.Geboortedatum is not null);
+    /// <summary>The register's own rule (<see cref="PersoonIdentiteitExtensions.IsZoekbaarInRegister"/>).</summary>
+    public static bool IsRegistreerbaar(BetrokkeneRecord b) => ToPersoon(b).IsZoekbaarInRegister();
 
     public static PersoonIdentiteit ToPersoon(BetrokkeneRecord b) => new()
     {

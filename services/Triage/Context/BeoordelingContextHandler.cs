@@ -81,7 +81,7 @@ public sealed partial class BeoordelingContextHandler(Database database, Melding
         string regio, Melding melding, DateTime deadline, CancellationToken ct)
     {
         var bevindingen = melding.Betrokkenen
-            .Select(b => new RegisterBevinding { BetrokkeneId = b.BetrokkeneId, Gezocht = Zoekbaar(b.Persoon) })
+            .Select(b => new RegisterBevinding { BetrokkeneId = b.BetrokkeneId, Gezocht = b.Persoon.IsZoekbaarInRegister() })
             .ToList();
         if (!bevindingen.Any(b => b.Gezocht))
         {
@@ -127,11 +127,6 @@ public sealed partial class BeoordelingContextHandler(Database database, Melding
             return (bevindingen, false);
         }
     }
-
-    /// <summary>What the register can search on: a BSN, or the person data probabilistic matching needs.</summary>
-    private static bool Zoekbaar(Common.V1.PersoonIdentiteit? persoon) =>
-        persoon is not null && (persoon.Bsn.Length > 0
-            || (persoon.Achternaam.Length > 0 && persoon.Voornamen.Length > 0 && persoon.Geboortedatum is not null));
 
     /// <summary>The person data besides the BSN, which the register takes in its own field.</summary>
     private static Common.V1.PersoonIdentiteit ZonderBsn(Common.V1.PersoonIdentiteit persoon)
