@@ -14,8 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("intake");
 builder.AddPostgres("intake", typeof(Program).Assembly);
 builder.AddEventing()
-    .Subscribe<VeiligheidsbeoordelingAfgerond, CasusAfsluiting>(EventTopics.VeiligheidsbeoordelingAfgerond)
-    .Subscribe<MeldingOntvangen, RegistratieAanvragen>(EventTopics.MeldingOntvangen);
+    .Subscribe<VeiligheidsbeoordelingAfgerond, CasusAfsluiting>(EventTopics.VeiligheidsbeoordelingAfgerond);
 builder.AddMeldingen();
 builder.AddAdviezen();
 builder.AddRegisterkoppeling();

@@ -29,6 +29,14 @@ public static class PersistenceExtensions
             settings.MaxAutoPrepare = 64;
         }
 
+        // A pooled connection carries no session state of ours: app.regio is set per transaction (is_local) and every
+        // advisory lock is transaction-scoped, so the reset Npgsql would otherwise send on every reuse (RESET ALL,
+        // CLOSE ALL, UNLISTEN *, DISCARD ...) is pure cost on the server; a connection string may still ask for it.
+        if (!settings.ContainsKey("No Reset On Close"))
+        {
+            settings.NoResetOnClose = true;
+        }
+
         // Parameter values can be personal data: never logged.
         builder.Services.AddNpgsqlDataSource(settings.ConnectionString, dataSource => dataSource.EnableParameterLogging(false));
         builder.Services.AddSingleton(new MigrationSource("buildingblocks", typeof(PersistenceExtensions).Assembly));

@@ -68,11 +68,16 @@ public sealed class UnitOfWork : IAsyncDisposable
     {
         var now = Clock.GetUtcNow();
         var eventId = Guid.CreateVersion7(now);
+        // The NOTIFY wakes relays of other replicas; PostgreSQL delivers it only when the transaction commits and folds
+        // repeats within one transaction into one. Sent with the insert, it costs no round trip of its own.
         await ExecuteAsync("""
-            INSERT INTO outbox (event_id, topic, type, subject, regio, payload, traceparent, created_at, next_attempt_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+            WITH event AS (
+                INSERT INTO outbox (event_id, topic, type, subject, regio, payload, traceparent, created_at, next_attempt_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+                RETURNING event_id)
+            SELECT pg_notify('outbox', $9) FROM event
             """, ct, eventId, topic, @event.Descriptor.FullName, subject, regio, @event.ToByteArray(),
-            Activity.Current?.Id, now);
+            Activity.Current?.Id, now, _source);
         _enqueued = true;
         return eventId;
     }
@@ -88,12 +93,6 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        if (_enqueued)
-        {
-            // Wakes relays of other replicas; NOTIFY is delivered only when the transaction commits.
-            await ExecuteAsync("SELECT pg_notify('outbox', $1)", ct, _source);
-        }
-
         await Transaction.CommitAsync(ct);
         _completed = true;
         if (_enqueued)

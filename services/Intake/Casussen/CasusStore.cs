@@ -8,36 +8,6 @@ namespace Veiligthuis.Intake.Casussen;
 
 public sealed class CasusStore
 {
-    /// <summary>
-    /// The open casus of the huishouden, or a new one when it has none (or when there is no huishouden).
-    /// The caller holds the huishouden row lock (<see cref="MeldingStore.UpsertHuishoudenAsync"/>), so
-    /// concurrent meldingen about one huishouden arrive here one after the other and the second sees the
-    /// first one's casus; the partial unique index is the backstop should that lock ever be missing.
-    /// </summary>
-    public static async Task<(Guid CasusId, string Casusnummer)> JoinOrOpenAsync(UnitOfWork uow, Guid? huishoudenId,
-        DateTimeOffset geopendOp, Guid newId, CancellationToken ct)
-    {
-        if (huishoudenId is { } existing && await FindOpenAsync(uow, existing, ct) is { } open)
-        {
-            return open;
-        }
-
-        var jaar = AmsterdamTime.DateOf(geopendOp).Year;
-        var casusnummer = Casusnummer.Format(uow.Regio, jaar, await NextVolgnummerAsync(uow, ct));
-        var inserted = await uow.ExecuteAsync("""
-            INSERT INTO casus (casus_id, regio, casusnummer, huishouden_id, geopend_op) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (regio, huishouden_id) WHERE gesloten_op IS NULL DO NOTHING
-            """, ct, newId, uow.Regio, casusnummer,
-            new NpgsqlParameter<Guid?> { TypedValue = huishoudenId, NpgsqlDbType = NpgsqlDbType.Uuid }, geopendOp);
-        if (inserted == 1)
-        {
-            return (newId, casusnummer);
-        }
-
-        return await FindOpenAsync(uow, huishoudenId!.Value, ct)
-            ?? throw new InvalidOperationException("An open casus conflicts but is not visible.");
-    }
-
     public static async Task<CasusRecord?> FindAsync(UnitOfWork uow, Guid casusId, CancellationToken ct)
     {
         CasusRecord? casus;
@@ -84,26 +54,4 @@ public sealed class CasusStore
         await uow.ExecuteAsync("""
             UPDATE casus SET gesloten_op = $3, gesloten_door = $4 WHERE regio = $1 AND casus_id = $2 AND gesloten_op IS NULL
             """, ct, uow.Regio, casusId, geslotenOp, door) == 1;
-
-    // FOR SHARE: a concurrent SluitCasus waits until the joining melding is committed, or, when it
-    // commits first, the re-checked row is no longer open and the melding opens a new casus instead
-    // of joining a closed one.
-    private static async Task<(Guid, string)?> FindOpenAsync(UnitOfWork uow, Guid huishoudenId, CancellationToken ct)
-    {
-        await using var command = uow.Command(
-            "SELECT casus_id, casusnummer FROM casus WHERE regio = $1 AND huishouden_id = $2 AND gesloten_op IS NULL FOR SHARE",
-            uow.Regio, huishoudenId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetString(1)) : null;
-    }
-
-    /// <summary>
-    /// The next number of the regio's sequence (migration 0007): taken without a lock, so concurrent meldingen of a
-    /// regio do not wait for each other's commits; skipped when the transaction rolls back.
-    /// </summary>
-    private static async Task<long> NextVolgnummerAsync(UnitOfWork uow, CancellationToken ct)
-    {
-        await using var command = uow.Command("SELECT nextval($1::regclass)", "casus_volgnummer_" + uow.Regio.Replace('-', '_'));
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
 }

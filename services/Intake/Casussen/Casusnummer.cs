@@ -11,5 +11,9 @@ namespace Veiligthuis.Intake.Casussen;
 public static class Casusnummer
 {
     public static string Format(string regio, int jaar, long volgnummer) => string.Create(CultureInfo.InvariantCulture,
-        $"VT-{regio["vt-".Length..].ToUpperInvariant()}-{jaar:D4}-{volgnummer:D6}");
+        $"{Prefix(regio, jaar)}{volgnummer:D6}");
+
+    /// <summary>Everything before the sequence: the database appends the number it draws (migration 0011) the same way.</summary>
+    public static string Prefix(string regio, int jaar) => string.Create(CultureInfo.InvariantCulture,
+        $"VT-{regio["vt-".Length..].ToUpperInvariant()}-{jaar:D4}-");
 }

@@ -1,10 +1,15 @@
 using Npgsql;
 using NpgsqlTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.BuildingBlocks.Werkdagen;
 using Veiligthuis.Common.V1;
+using Veiligthuis.Intake.Casussen;
 using Veiligthuis.Intake.V1;
 
 namespace Veiligthuis.Intake.Meldingen;
+
+/// <summary>What storing a new melding came to: stored with its casus, or a repeat of an earlier request_id.</summary>
+public sealed record Ontvangst(bool Nieuw, Guid CasusId, string Casusnummer);
 
 public sealed class MeldingStore
 {
@@ -28,32 +33,52 @@ public sealed class MeldingStore
         "betrokkene_id, melding_id, rol, voornamen, tussenvoegsel, achternaam, geboortedatum, geslacht, bsn";
 
     /// <summary>
-    /// The id of the huishouden at this address in this regio, created when new. The upsert locks the
-    /// row until commit, so concurrent meldingen about one huishouden are serialised from here on.
+    /// Stores a new melding in one round trip (migration 0011): upserts its huishouden (locking it until commit), joins
+    /// the huishouden's open casus or opens one, inserts the melding, its betrokkenen and the melder's identity, and
+    /// queues the register link. When the request_id was seen before nothing is inserted and <c>Nieuw</c> is false:
+    /// the caller must then roll back, which also undoes a huishouden or casus this attempt created.
     /// </summary>
-    public static async Task<Guid> UpsertHuishoudenAsync(UnitOfWork uow, HuishoudenAdres adres, Guid newId, CancellationToken ct)
+    public static async Task<Ontvangst> OntvangAsync(UnitOfWork uow, MeldingRecord m, Guid nieuwHuishoudenId, Guid nieuweCasusId,
+        MelderIdentiteitRecord? identiteit, CancellationToken ct)
     {
+        var b = m.Betrokkenen;
         await using var command = uow.Command("""
-            INSERT INTO huishouden (huishouden_id, regio, postcode, huisnummer, toevoeging)
-            VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT ON CONSTRAINT huishouden_adres_once DO UPDATE SET toevoeging = EXCLUDED.toevoeging
-            RETURNING huishouden_id
-            """, newId, uow.Regio, adres.Postcode, adres.Huisnummer, adres.Toevoeging);
-        return (Guid)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>Inserts the melding unless its request_id was seen before; false when it already existed.</summary>
-    public static async Task<bool> TryInsertAsync(UnitOfWork uow, MeldingRecord m, Guid? huishoudenId, CancellationToken ct) =>
-        await uow.ExecuteAsync($"""
-            INSERT INTO melding ({Columns}, huishouden_id, casus_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-            ON CONFLICT ON CONSTRAINT melding_request_once DO NOTHING
-            """, ct,
-            m.MeldingId, uow.Regio, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
+            SELECT uit_nieuw, uit_casus_id, uit_casusnummer FROM melding_ontvangen(
+                p_regio => $1, p_melding_id => $2, p_request_id => $3, p_ontvangen_op => $4, p_melder_groep => $5,
+                p_melder_betrokkenheid => $6, p_melder_organisatie => $7, p_melder_rol => $8, p_melder_anoniem => $9,
+                p_aard => $10, p_vermoedelijke_duur => $11, p_aanvullende_informatie => $12, p_geregistreerd_op => $13,
+                p_geregistreerd_door => $14, p_postcode => $15, p_huisnummer => $16, p_toevoeging => $17,
+                p_nieuw_huishouden_id => $18, p_nieuwe_casus_id => $19, p_casusnummer_prefix => $20,
+                p_betrokkene_id => $21, p_rol => $22, p_voornamen => $23, p_tussenvoegsel => $24, p_achternaam => $25,
+                p_geboortedatum => $26, p_geslacht => $27, p_bsn => $28,
+                p_melder_naam => $29, p_melder_telefoonnummer => $30, p_melder_email => $31)
+            """,
+            uow.Regio, m.MeldingId, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
             (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
             (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray(), m.GeregistreerdOp,
-            m.GeregistreerdDoor, new NpgsqlParameter<Guid?> { TypedValue = huishoudenId, NpgsqlDbType = NpgsqlDbType.Uuid },
-            new NpgsqlParameter<Guid?> { TypedValue = m.CasusId, NpgsqlDbType = NpgsqlDbType.Uuid }) == 1;
+            m.GeregistreerdDoor,
+            Text(m.Huishouden?.Postcode),
+            new NpgsqlParameter<int?> { TypedValue = m.Huishouden?.Huisnummer, NpgsqlDbType = NpgsqlDbType.Integer },
+            Text(m.Huishouden?.Toevoeging),
+            nieuwHuishoudenId, nieuweCasusId,
+            Casusnummer.Prefix(uow.Regio, AmsterdamTime.DateOf(m.OntvangenOp).Year),
+            b.Select(x => x.BetrokkeneId).ToArray(),
+            b.Select(x => (int)x.Rol).ToArray(),
+            b.Select(x => x.Voornamen).ToArray(),
+            b.Select(x => x.Tussenvoegsel).ToArray(),
+            b.Select(x => x.Achternaam).ToArray(),
+            new NpgsqlParameter<DateOnly?[]> { TypedValue = [.. b.Select(x => x.Geboortedatum)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date },
+            b.Select(x => (int)x.Geslacht).ToArray(),
+            new NpgsqlParameter<string?[]> { TypedValue = [.. b.Select(x => x.Bsn)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            Text(identiteit?.Naam), Text(identiteit?.Telefoonnummer), Text(identiteit?.Email));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetBoolean(0)
+            ? new Ontvangst(Nieuw: true, CasusId: reader.GetGuid(1), Casusnummer: reader.GetString(2))
+            : new Ontvangst(Nieuw: false, CasusId: Guid.Empty, Casusnummer: "");
+    }
+
+    private static NpgsqlParameter<string?> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
 
     public static async Task InsertBetrokkenenAsync(UnitOfWork uow, Guid meldingId, IReadOnlyList<BetrokkeneRecord> betrokkenen, CancellationToken ct)
     {
@@ -86,11 +111,6 @@ public sealed class MeldingStore
 
         await batch.ExecuteNonQueryAsync(ct);
     }
-
-    public static Task InsertMelderIdentiteitAsync(UnitOfWork uow, Guid meldingId, MelderIdentiteitRecord identiteit, CancellationToken ct) =>
-        uow.ExecuteAsync("""
-            INSERT INTO melder_identiteit (melding_id, regio, naam, telefoonnummer, email) VALUES ($1, $2, $3, $4, $5)
-            """, ct, meldingId, uow.Regio, identiteit.Naam, identiteit.Telefoonnummer, identiteit.Email);
 
     /// <summary>The melding, its row locked until commit so that concurrent corrections apply one after the other.</summary>
     public static Task<MeldingRecord?> FindForUpdateAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>

@@ -6,8 +6,8 @@ public static class RegisterkoppelingExtensions
 {
     /// <summary>
     /// The register link (ADR 0020): a gRPC client of the register at <c>Services:register:Grpc</c>, service tokens for
-    /// the register-client role (ADR 0019), and the worker that works off the queue. The queue is filled by
-    /// <see cref="RegistratieAanvragen"/>, subscribed in Program.cs.
+    /// the register-client role (ADR 0019), and the worker that works off the queue. A melding with betrokkenen is
+    /// queued in its own transaction (<see cref="Meldingen.MeldingStore.OntvangAsync"/>).
     /// </summary>
     public static WebApplicationBuilder AddRegisterkoppeling(this WebApplicationBuilder builder)
     {

@@ -18,15 +18,6 @@ public sealed record WachtendeKoppeling(Guid MeldingId, int Pogingen);
 /// <summary>The registerkoppeling tables (migration 0008); always within one regio's unit of work.</summary>
 public static class RegisterkoppelingStore
 {
-    /// <summary>Queues the melding if it has betrokkenen and is not queued yet; false when nothing was queued.</summary>
-    public static async Task<bool> TryEnqueueAsync(UnitOfWork uow, Guid meldingId, DateTimeOffset now, CancellationToken ct) =>
-        await uow.ExecuteAsync("""
-            INSERT INTO registerkoppeling (melding_id, regio, aangemaakt_op, volgende_poging_op)
-            SELECT m.melding_id, $2, $3, $3 FROM melding m
-            WHERE m.melding_id = $1 AND EXISTS (SELECT 1 FROM betrokkene b WHERE b.melding_id = m.melding_id)
-            ON CONFLICT (melding_id) DO NOTHING
-            """, ct, meldingId, uow.Regio, now) == 1;
-
     /// <summary>
     /// The oldest due koppeling of the regio, locked for this transaction; others (another replica) skip it.
     /// </summary>
