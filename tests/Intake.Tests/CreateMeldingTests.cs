@@ -15,6 +15,20 @@ public sealed class CreateMeldingTests(IntakeApp app)
     private readonly V1.Meldingen.MeldingenClient _client = new(app.CreateGrpcChannel());
 
     [Fact]
+    public async Task CreateMelding_WithTraceparent_ItsEventCarriesTheCallersTrace()
+    {
+        // No span exporter is configured in tests, as locally: the caller's trace must still reach the event.
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var headers = Auth.Bearer(app.Tokens.For(Utrecht));
+        headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        var melding = await _client.CreateMeldingAsync(TestMeldingen.Valid(), headers);
+
+        var traceparent = await app.AdminScalarAsync<string>("SELECT traceparent FROM outbox WHERE subject = $1", melding.MeldingId);
+        Assert.StartsWith($"00-{traceId}-", traceparent);
+    }
+
+    [Fact]
     public async Task CreateMelding_Valid_StoresMeldingWithItsOutboxEvent()
     {
         var request = TestMeldingen.Valid();
