@@ -16,6 +16,7 @@ public sealed class UnitOfWork : IAsyncDisposable
     private readonly string _source;
     private bool _enqueued;
     private bool _completed;
+    private bool _bound;
 
     internal UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string regio, string source,
         TimeProvider clock, OutboxSignal outboxSignal)
@@ -37,21 +38,79 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public TimeProvider Clock { get; }
 
+    /// <summary>A command in this transaction; the regio must be bound already (always so after <see cref="Database.BeginAsync"/>).</summary>
     public NpgsqlCommand Command(string sql, params object?[] parameters)
     {
-        var command = new NpgsqlCommand(sql, Connection, Transaction);
-        foreach (var parameter in parameters)
+        if (!_bound)
         {
-            command.Parameters.Add(parameter as NpgsqlParameter ?? new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+            throw new InvalidOperationException("This unit of work binds its regio with its first ExecuteAsync or QueryAsync.");
         }
 
+        var command = new NpgsqlCommand(sql, Connection, Transaction);
+        AddParameters(command.Parameters, parameters);
         return command;
     }
 
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] parameters)
     {
-        await using var command = Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct);
+        if (_bound)
+        {
+            await using var command = Command(sql, parameters);
+            return await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var batch = BindingBatch(sql, parameters);
+        await batch.ExecuteNonQueryAsync(ct);
+        return batch.BatchCommands[1].RecordsAffected;
+    }
+
+    /// <summary>Runs a query; the caller reads and disposes the reader before the next statement.</summary>
+    public async Task<NpgsqlDataReader> QueryAsync(string sql, CancellationToken ct, params object?[] parameters)
+    {
+        if (_bound)
+        {
+            // Not disposed here: the reader outlives this method, and the command holds nothing the reader's disposal does not free.
+            var command = Command(sql, parameters);
+            return await command.ExecuteReaderAsync(ct);
+        }
+
+        var batch = BindingBatch(sql, parameters);
+        var reader = await batch.ExecuteReaderAsync(ct);
+        // The first result is the binding's own; the caller's query is the second.
+        await reader.NextResultAsync(ct);
+        return reader;
+    }
+
+    internal async Task BindAsync(CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(BindSql, Connection, Transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Regio });
+        await command.ExecuteNonQueryAsync(ct);
+        _bound = true;
+    }
+
+    // app.regio for this transaction only (is_local), so a pooled connection carries no regio into its next use.
+    private const string BindSql = "SELECT set_config('app.regio', $1, true)";
+
+    private NpgsqlBatch BindingBatch(string sql, object?[] parameters)
+    {
+        var batch = new NpgsqlBatch(Connection, Transaction);
+        var bind = new NpgsqlBatchCommand(BindSql);
+        bind.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Regio });
+        batch.BatchCommands.Add(bind);
+        var statement = new NpgsqlBatchCommand(sql);
+        AddParameters(statement.Parameters, parameters);
+        batch.BatchCommands.Add(statement);
+        _bound = true;
+        return batch;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection target, object?[] parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            target.Add(parameter as NpgsqlParameter ?? new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
     }
 
     /// <summary>Records an event in the outbox; the relay publishes it after this transaction commits.</summary>

@@ -37,7 +37,8 @@ public sealed partial class CreateMeldingHandler(Database database, TimeProvider
             CasusId: null,
             Casusnummer: null);
 
-        await using var uow = await database.BeginAsync(command.Regio, ct);
+        // Deferred: the regio is bound in the same round trip as the melding's writes.
+        await using var uow = await database.BeginDeferredAsync(command.Regio, ct);
         var ontvangst = await MeldingStore.OntvangAsync(uow, melding, Guid.CreateVersion7(now), Guid.CreateVersion7(now),
             command.Valid.MelderIdentiteit, ct);
         if (!ontvangst.Nieuw)

@@ -42,7 +42,7 @@ public sealed class MeldingStore
         MelderIdentiteitRecord? identiteit, CancellationToken ct)
     {
         var b = m.Betrokkenen;
-        await using var command = uow.Command("""
+        await using var reader = await uow.QueryAsync("""
             SELECT uit_nieuw, uit_casus_id, uit_casusnummer FROM melding_ontvangen(
                 p_regio => $1, p_melding_id => $2, p_request_id => $3, p_ontvangen_op => $4, p_melder_groep => $5,
                 p_melder_betrokkenheid => $6, p_melder_organisatie => $7, p_melder_rol => $8, p_melder_anoniem => $9,
@@ -52,7 +52,7 @@ public sealed class MeldingStore
                 p_betrokkene_id => $21, p_rol => $22, p_voornamen => $23, p_tussenvoegsel => $24, p_achternaam => $25,
                 p_geboortedatum => $26, p_geslacht => $27, p_bsn => $28,
                 p_melder_naam => $29, p_melder_telefoonnummer => $30, p_melder_email => $31)
-            """,
+            """, ct,
             uow.Regio, m.MeldingId, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
             (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
             (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray(), m.GeregistreerdOp,
@@ -71,7 +71,6 @@ public sealed class MeldingStore
             b.Select(x => (int)x.Geslacht).ToArray(),
             new NpgsqlParameter<string?[]> { TypedValue = [.. b.Select(x => x.Bsn)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             Text(identiteit?.Naam), Text(identiteit?.Telefoonnummer), Text(identiteit?.Email));
-        await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return reader.GetBoolean(0)
             ? new Ontvangst(Nieuw: true, CasusId: reader.GetGuid(1), Casusnummer: reader.GetString(2))

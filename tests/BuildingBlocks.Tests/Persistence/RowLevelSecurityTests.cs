@@ -120,6 +120,55 @@ public sealed class RowLevelSecurityTests(SharedDatabase shared)
     }
 
     [Fact]
+    public async Task DeferredUnitOfWork_FirstQuery_SeesOnlyItsOwnRegiosRows()
+    {
+        var database = _db.Database();
+        await InsertAsync(database, Utrecht, 2);
+        var haaglanden = await InsertAsync(database, Haaglanden, 2);
+
+        await using var uow = await database.BeginDeferredAsync(Utrecht, CancellationToken.None);
+        var seen = new List<Guid>();
+        await using (var reader = await uow.QueryAsync("SELECT id FROM regio_probe", CancellationToken.None))
+        {
+            while (await reader.ReadAsync())
+            {
+                seen.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Equal(await _db.AdminScalarAsync<long>("SELECT count(*) FROM regio_probe WHERE regio = $1", Utrecht), seen.Count);
+        Assert.Empty(seen.Intersect(haaglanden));
+        // Bound now: plain commands run, still within the regio.
+        Assert.Equal(Utrecht, (string)(await uow.Command("SELECT current_setting('app.regio')").ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task DeferredUnitOfWork_FirstExecute_IsBoundAndCountsItsOwnRows()
+    {
+        var id = Guid.NewGuid();
+        await using (var uow = await _db.Database().BeginDeferredAsync(Utrecht, CancellationToken.None))
+        {
+            var inserted = await uow.ExecuteAsync("INSERT INTO regio_probe (id, regio) VALUES ($1, $2)", CancellationToken.None, id, Utrecht);
+            await uow.CommitAsync(CancellationToken.None);
+            Assert.Equal(1, inserted);
+        }
+
+        await using var other = await _db.Database().BeginDeferredAsync(Utrecht, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            other.ExecuteAsync("INSERT INTO regio_probe (id, regio) VALUES ($1, $2)", CancellationToken.None, Guid.NewGuid(), Haaglanden));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.Equal(1L, await _db.AdminScalarAsync<long>("SELECT count(*) FROM regio_probe WHERE id = $1", id));
+    }
+
+    [Fact]
+    public async Task DeferredUnitOfWork_CommandBeforeBinding_IsRefused()
+    {
+        await using var uow = await _db.Database().BeginDeferredAsync(Utrecht, CancellationToken.None);
+
+        Assert.Throws<InvalidOperationException>(() => uow.Command("SELECT count(*) FROM regio_probe"));
+    }
+
+    [Fact]
     public async Task BeginAsync_UnknownRegio_IsRefused()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _db.Database().BeginAsync("vt-atlantis", CancellationToken.None));
