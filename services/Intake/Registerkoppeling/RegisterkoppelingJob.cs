@@ -15,7 +15,8 @@ namespace Veiligthuis.Intake.Registerkoppeling;
 /// Registers the betrokkenen of queued meldingen in the register (ADR 0020), one RegistreerBetrokkenheid per melding
 /// with the melding id as request_id, so a repeat after a lost answer is idempotent at the register. A failure only
 /// moves the next attempt back (capped exponential backoff): a koppeling is never given up, and a melding never waits
-/// for it. Each koppeling is locked (SKIP LOCKED) for its attempt, so replicas share the queue.
+/// for it. Each koppeling is claimed (SKIP LOCKED, then a claim that outlasts the call) for its attempt, so replicas
+/// share the queue.
 /// </summary>
 public sealed partial class RegisterkoppelingJob(Database database, Register.V1.Register.RegisterClient register,
     ServiceTokens tokens, RegisterkoppelingMetrics metrics, IOptions<RegisterkoppelingOptions> options,
@@ -45,25 +46,40 @@ public sealed partial class RegisterkoppelingJob(Database database, Register.V1.
         metrics.Set(wachtend, vast);
     }
 
-    /// <summary>One attempt at the regio's oldest due koppeling; false when none was due.</summary>
+    /// <summary>
+    /// One attempt at the regio's oldest due koppeling; false when none was due. The koppeling is claimed in a short
+    /// transaction and the register is called outside it, so a slow or hanging register holds no lock or transaction.
+    /// </summary>
     private async Task<bool> TryOneAsync(string regio, CancellationToken ct)
     {
-        await using var uow = await database.BeginAsync(regio, ct);
-        var koppeling = await RegisterkoppelingStore.NextDueAsync(uow, Clock.GetUtcNow(), ct);
-        if (koppeling is null)
+        Guid meldingId;
+        int pogingen;
+        MeldingRecord melding;
+        List<BetrokkeneRecord> registreerbaar;
+        await using (var uow = await database.BeginAsync(regio, ct))
         {
-            return false;
-        }
+            var koppeling = await RegisterkoppelingStore.NextDueAsync(uow, Clock.GetUtcNow(), ct);
+            if (koppeling is null)
+            {
+                return false;
+            }
 
-        var pogingen = koppeling.Pogingen + 1;
-        var melding = await MeldingStore.FindAsync(uow, koppeling.MeldingId, ct);
-        var registreerbaar = melding?.Betrokkenen.Where(Registreerbaarheid.IsRegistreerbaar).ToList() ?? [];
-        if (melding is null || registreerbaar.Count == 0)
-        {
-            // Nobody the register could match: done, and GetMelding shows NIET_MOGELIJK per betrokkene.
-            await RegisterkoppelingStore.RecordSuccessAsync(uow, koppeling.MeldingId, pogingen, Clock.GetUtcNow(), null, [], ct);
+            (meldingId, pogingen) = (koppeling.MeldingId, koppeling.Pogingen + 1);
+            var gevonden = await MeldingStore.FindAsync(uow, meldingId, ct);
+            registreerbaar = gevonden?.Betrokkenen.Where(Registreerbaarheid.IsRegistreerbaar).ToList() ?? [];
+            if (gevonden is null || registreerbaar.Count == 0)
+            {
+                // Nobody the register could match: done, and GetMelding shows NIET_MOGELIJK per betrokkene.
+                await RegisterkoppelingStore.RecordSuccessAsync(uow, meldingId, pogingen, Clock.GetUtcNow(), null, [], ct);
+                await uow.CommitAsync(ct);
+                return true;
+            }
+
+            melding = gevonden;
+            var now = Clock.GetUtcNow();
+            // The claim outlasts the call's deadline, so it only runs out when this worker is gone.
+            await RegisterkoppelingStore.ClaimAsync(uow, meldingId, pogingen, now, now + 2 * options.Value.Deadline, ct);
             await uow.CommitAsync(ct);
-            return true;
         }
 
         RegistreerBetrokkenheidResponse antwoord;
@@ -73,20 +89,23 @@ public sealed partial class RegisterkoppelingJob(Database database, Register.V1.
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // Only the call is caught: a failure of our own database rolls back and is retried at the next pass as it is.
             // Status or type only: a message could echo the request's person data.
             var fout = e is RpcException rpc ? rpc.StatusCode.ToString() : e.GetType().Name;
             var now = Clock.GetUtcNow();
             var wachttijd = options.Value.Wachttijd(pogingen);
-            await RegisterkoppelingStore.RecordFailureAsync(uow, koppeling.MeldingId, pogingen, now, now + wachttijd, fout, ct);
-            await uow.CommitAsync(ct);
+            await using (var uow = await database.BeginAsync(regio, ct))
+            {
+                await RegisterkoppelingStore.RecordFailureAsync(uow, meldingId, pogingen, now, now + wachttijd, fout, ct);
+                await uow.CommitAsync(ct);
+            }
+
             if (pogingen == options.Value.VastNaPogingen)
             {
-                LogVast(logger, koppeling.MeldingId, regio, pogingen, fout);
+                LogVast(logger, meldingId, regio, pogingen, fout);
             }
             else
             {
-                LogMislukt(logger, koppeling.MeldingId, regio, pogingen, fout, wachttijd);
+                LogMislukt(logger, meldingId, regio, pogingen, fout, wachttijd);
             }
 
             return true;
@@ -99,11 +118,19 @@ public sealed partial class RegisterkoppelingJob(Database database, Register.V1.
                 .Select(b => new EldersBekendRecord(Regios.ToTenantId(b.Regio),
                     b.Sinds is { Year: > 0 } s ? new DateOnly(s.Year, s.Month, s.Day) : null, b.Open, b.Contactpunt))]))
             .ToList();
-        await RegisterkoppelingStore.RecordSuccessAsync(uow, koppeling.MeldingId, pogingen, Clock.GetUtcNow(),
-            antwoord.BetrokkenheidId, personen, ct);
-        await uow.CommitAsync(ct);
+        await using (var uow = await database.BeginAsync(regio, ct))
+        {
+            var vastgelegd = await RegisterkoppelingStore.RecordSuccessAsync(uow, meldingId, pogingen, Clock.GetUtcNow(),
+                antwoord.BetrokkenheidId, personen, ct);
+            await uow.CommitAsync(ct);
+            if (!vastgelegd)
+            {
+                return true;
+            }
+        }
+
         var eldersBekend = personen.Count(p => p.EldersBekend.Count > 0);
-        LogGeregistreerd(logger, koppeling.MeldingId, regio, pogingen, eldersBekend);
+        LogGeregistreerd(logger, meldingId, regio, pogingen, eldersBekend);
         return true;
     }
 

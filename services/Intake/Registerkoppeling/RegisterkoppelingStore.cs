@@ -32,25 +32,39 @@ public static class RegisterkoppelingStore
         return await reader.ReadAsync(ct) ? new WachtendeKoppeling(reader.GetGuid(0), reader.GetInt32(1)) : null;
     }
 
+    /// <summary>
+    /// Claims attempt <paramref name="pogingen"/> until <paramref name="tot"/>: the worker then calls the register outside
+    /// any transaction, and should it never come back, the koppeling is due again when the claim runs out.
+    /// </summary>
+    public static Task ClaimAsync(UnitOfWork uow, Guid meldingId, int pogingen, DateTimeOffset now, DateTimeOffset tot,
+        CancellationToken ct) =>
+        uow.ExecuteAsync("""
+            UPDATE registerkoppeling SET pogingen = $2, laatste_poging_op = $3, volgende_poging_op = $4 WHERE melding_id = $1
+            """, ct, meldingId, pogingen, now, tot);
+
+    /// <summary>Records a failed attempt, unless a later attempt has claimed the koppeling since.</summary>
     public static Task RecordFailureAsync(UnitOfWork uow, Guid meldingId, int pogingen, DateTimeOffset now,
         DateTimeOffset volgende, string fout, CancellationToken ct) =>
         uow.ExecuteAsync("""
             UPDATE registerkoppeling SET pogingen = $2, laatste_poging_op = $3, volgende_poging_op = $4, laatste_fout = $5
-            WHERE melding_id = $1
+            WHERE melding_id = $1 AND pogingen <= $2 AND afgerond_op IS NULL
             """, ct, meldingId, pogingen, now, volgende, fout);
 
-    /// <summary>Finishes the koppeling with the register's answer (no personen: nobody could be registered).</summary>
-    public static async Task RecordSuccessAsync(UnitOfWork uow, Guid meldingId, int pogingen, DateTimeOffset now,
+    /// <summary>
+    /// Finishes the koppeling with the register's answer (no personen: nobody could be registered); false when another
+    /// attempt finished it first (every attempt is the same idempotent registration, so its answer is the same).
+    /// </summary>
+    public static async Task<bool> RecordSuccessAsync(UnitOfWork uow, Guid meldingId, int pogingen, DateTimeOffset now,
         string? betrokkenheidId, IReadOnlyList<GeregistreerdePersoonRecord> personen, CancellationToken ct)
     {
-        await uow.ExecuteAsync("""
+        var finished = await uow.ExecuteAsync("""
             UPDATE registerkoppeling
-            SET pogingen = $2, laatste_poging_op = $3, afgerond_op = $3, laatste_fout = NULL, betrokkenheid_id = $4
-            WHERE melding_id = $1
-            """, ct, meldingId, pogingen, now, betrokkenheidId);
-        if (personen.Count == 0)
+            SET pogingen = greatest(pogingen, $2), laatste_poging_op = $3, afgerond_op = $3, laatste_fout = NULL, betrokkenheid_id = $4
+            WHERE melding_id = $1 AND afgerond_op IS NULL
+            """, ct, meldingId, pogingen, now, betrokkenheidId) == 1;
+        if (!finished || personen.Count == 0)
         {
-            return;
+            return finished;
         }
 
         await using var batch = new NpgsqlBatch(uow.Connection, uow.Transaction);
@@ -71,6 +85,7 @@ public static class RegisterkoppelingStore
         }
 
         await batch.ExecuteNonQueryAsync(ct);
+        return true;
     }
 
     public static async Task<KoppelingRecord?> FindAsync(UnitOfWork uow, Guid meldingId, CancellationToken ct) =>
