@@ -21,17 +21,18 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
     {
         var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
             Doel.Registratie, context);
-        var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, context.CancellationToken);
-        return ToProto(betrokkenheidId, personen);
+        return ToProto(await handler.RegistreerAsync(Caller(), command, context.CancellationToken));
     }
 
-    private static RegistreerBetrokkenheidResponse ToProto(Guid betrokkenheidId, List<GeregistreerdePersoonRecord> personen) =>
+    private static RegistreerBetrokkenheidResponse ToProto(Registratie registratie) =>
         new()
         {
-            BetrokkenheidId = betrokkenheidId.ToString(),
+            BetrokkenheidId = registratie.BetrokkenheidId.ToString(),
+            HuishoudenId = registratie.HuishoudenId.ToString(),
+            HuishoudenMatch = registratie.HuishoudenMatch,
             Personen =
             {
-                personen.Select(p => new GeregistreerdePersoon
+                registratie.Personen.Select(p => new GeregistreerdePersoon
                 {
                     PersoonId = p.PersoonId.ToString(),
                     EldersBekend = { p.EldersBekend.Select(ToProto) },

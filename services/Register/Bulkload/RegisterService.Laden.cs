@@ -33,8 +33,7 @@ public sealed partial class RegisterService
                 // Each message is its own registration: validated, logged (also when refused) and committed alone.
                 var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
                     Doel.Registratie, context);
-                var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, ct);
-                resultaat.Registratie = ToProto(betrokkenheidId, personen);
+                resultaat.Registratie = ToProto(await handler.RegistreerAsync(Caller(), command, ct));
                 response.Geregistreerd++;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)

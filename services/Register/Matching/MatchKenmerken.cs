@@ -211,11 +211,18 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             MaandDag = datum is { } f ? Hash("maand-dag", $"{f.Month}-{f.Day}") : [],
             Geslacht = p.Geslacht,
             Postcode = Optional("postcode", postcode),
-            Adres = postcode.Length > 0 && p.Huisnummer > 0
-                ? Hash("adres", $"{postcode}|{p.Huisnummer}|{NormaliseToevoeging(p.HuisnummerToevoeging)}")
-                : [],
+            Adres = Adres(p),
             Blokken = blokken,
         };
+    }
+
+    /// <summary>The keyed hash of postcode, house number and toevoeging; empty without postcode or number.</summary>
+    public byte[] Adres(PersoonGegevens p)
+    {
+        var postcode = NormalisePostcode(p.Postcode);
+        return postcode.Length > 0 && p.Huisnummer > 0
+            ? Hash("adres", $"{postcode}|{p.Huisnummer}|{NormaliseToevoeging(p.HuisnummerToevoeging)}")
+            : [];
     }
 
     /// <summary>"1234 ab" → "1234AB"; anything else that is not a Dutch postcode → empty.</summary>
