@@ -127,3 +127,72 @@ public sealed class HuishoudenTests(RegisterApp app)
         Assert.Equal(MatchUitkomst.Geen, HuishoudenBeslissing.Kies(2, []).Uitkomst);
     }
 }
+
+/// <summary>ZoekBetrokkenheid by household (ADR 0022): minimal disclosure, logged for the owners, signalled.</summary>
+[Collection(nameof(RegisterCollection))]
+public sealed class HuishoudenZoekTests(RegisterApp app)
+{
+    private const string HollandsMidden = "vt-hollands-midden";
+    private const string ZuidLimburg = "vt-zuid-limburg";
+    private readonly V1.Register.RegisterClient _client = new(app.CreateGrpcChannel());
+
+    private Metadata As(string regio) => Auth.Bearer(app.Tokens.For(regio, Roles.RegisterClient));
+
+    private static PersoonIdentiteit Persoon(string voornamen, string achternaam, int jaar, string bsn = "") => new()
+    {
+        Voornamen = voornamen,
+        Achternaam = achternaam,
+        Geboortedatum = new Google.Type.Date { Year = jaar, Month = 6, Day = 15 },
+        Bsn = bsn,
+    };
+
+    [Fact]
+    public async Task Zoek_ByTheHouseholdsPersons_IsZeker_ShowsOnlyWhereItIsKnown_AndTheOwnerSeesIt()
+    {
+        var achternaam = "Zoekhuis" + new string([.. Enumerable.Range(0, 8).Select(_ => (char)('a' + Random.Shared.Next(26)))]);
+        var bsn = Bsn();
+        var registratie = TestData.Registratie();
+        registratie.Personen.Add([Persoon("Wendy", achternaam, 1982, bsn), Persoon("Thijs", achternaam, 2008)]);
+        registratie.Adres = new Adres { Postcode = "2311AA", Huisnummer = 4 };
+        var geregistreerd = await _client.RegistreerBetrokkenheidAsync(registratie, As(HollandsMidden));
+        var token = app.Tokens.For(ZuidLimburg, Roles.RegisterClient);
+
+        var zeker = await _client.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest
+        {
+            Doel = Doel.Veiligheidsbeoordeling,
+            HuishoudenPersonen = { Persoon("Wendy", achternaam, 1982, bsn), Persoon("Thijs", achternaam.ToUpperInvariant(), 2008) },
+            Adres = new Adres { Postcode = "6211AA", Huisnummer = 9 },
+        }, Auth.Bearer(token));
+        var mogelijk = await _client.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest
+        {
+            Doel = Doel.Veiligheidsbeoordeling,
+            HuishoudenPersonen = { Persoon("Wendy", achternaam, 1982, bsn), Persoon("Karin", "Anders" + achternaam, 1960) },
+        }, As(ZuidLimburg));
+
+        Assert.Equal((true, MatchUitkomst.Zeker), (zeker.Bekend, zeker.Match));
+        var bekend = Assert.Single(zeker.BekendIn);
+        Assert.Equal((Regio.HollandsMidden, true, 2025), (bekend.Regio, bekend.Open, bekend.Sinds.Year));
+        Assert.Equal((false, MatchUitkomst.Mogelijk), (mogelijk.Bekend, mogelijk.Match));
+        Assert.Empty(mogelijk.BekendIn);
+        Assert.Equal(geregistreerd.HuishoudenId, (await app.AdminScalarAsync<Guid>(
+            "SELECT huishouden_id FROM toegangslog WHERE wie = $1 AND eigenaar_regio = $2 AND uitkomst = $3",
+            Subject(token), HollandsMidden, (int)Uitkomst.Gevonden)).ToString());
+        Assert.Equal(geregistreerd.Personen[0].PersoonId, (await app.AdminScalarAsync<Guid>(
+            "SELECT persoon_id FROM signaal WHERE ontvangende_regio = $1 AND afzendende_regio = $2 AND aanleiding = $3",
+            HollandsMidden, ZuidLimburg, (int)Aanleiding.Zoekvraag)).ToString());
+    }
+
+    [Fact]
+    public async Task Zoek_ByHouseholdWithABsnOfItsOwn_IsInvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.ZoekBetrokkenheidAsync(new ZoekBetrokkenheidRequest
+        {
+            Doel = Doel.Onderzoek,
+            Bsn = Bsn(),
+            HuishoudenPersonen = { Persoon("Saar", "Zonder", 2001) },
+        }, As(ZuidLimburg)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations, v => v.Field == "huishouden_personen");
+    }
+}

@@ -153,6 +153,60 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             bekendIn);
     }
 
+    /// <summary>
+    /// A household search (ADR 0022): each person is found as a registration would find it (BSN, else zeker by
+    /// matching), then the household rule decides. Only a zeker household discloses where it is known; the
+    /// owners see the search in their access log and get a signal, as for a person.
+    /// </summary>
+    public async Task<ZoekResultaat> ZoekHuishoudenAsync(Caller caller, IReadOnlyList<TeRegistrerenPersoon> personen, Doel doel,
+        CancellationToken ct)
+    {
+        var now = PostgresTime.Truncate(clock.GetUtcNow());
+        await using var uow = await database.BeginAsync(caller.Regio, ct);
+        var zeker = new HashSet<Guid>();
+        foreach (var persoon in personen)
+        {
+            var persoonId = persoon.Bsn.Length > 0 ? (await RegisterStore.FindPersoonAsync(uow, hasher.All(persoon.Bsn), ct))?.PersoonId : null;
+            if (persoonId is null)
+            {
+                var resultaat = await matcher.MatchAsync(uow, matcher.Kenmerken(persoon.Gegevens), persoon.Bsn, ct);
+                persoonId = resultaat.Uitkomst == MatchUitkomst.Zeker ? resultaat.PersoonId : null;
+                foreach (var kandidaat in resultaat.Mogelijk)
+                {
+                    await LogKandidaatAsync(uow, caller, now, Handeling.Zoekvraag, doel, kandidaat.PersoonId, ct);
+                }
+            }
+
+            if (persoonId is { } id)
+            {
+                zeker.Add(id);
+            }
+        }
+
+        var adres = matcher.Adres(personen[0].Gegevens);
+        var huishouden = HuishoudenBeslissing.Kies(personen.Count, await HuishoudenStore.KandidatenAsync(uow, zeker, adres, Guid.Empty, ct));
+        var bekendIn = huishouden is { Uitkomst: MatchUitkomst.Zeker, HuishoudenId: { } h } ? await HuishoudenStore.BekendInAsync(uow, h, ct) : [];
+        if (bekendIn.Count == 0)
+        {
+            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel,
+                huishouden.Uitkomst == MatchUitkomst.Mogelijk ? Uitkomst.Mogelijk : Uitkomst.NietGevonden, null, null, caller.Regio, ct);
+        }
+
+        foreach (var regio in bekendIn.Select(b => b.Regio))
+        {
+            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.Gevonden, null, null, regio, ct, huishouden.HuishoudenId);
+        }
+
+        var signalen = huishouden.HuishoudenId is { } gevonden
+            ? await HuishoudenStore.PersoonPerRegioAsync(uow, gevonden, caller.Regio, ct)
+            : [];
+        await SignaleerAsync(uow, signalen, Aanleiding.Zoekvraag, doel, now, ct);
+        await uow.CommitAsync(ct);
+        LogGezocht(logger, caller.Regio, bekendIn.Count);
+        return new ZoekResultaat(bekendIn.Count > 0 ? MatchUitkomst.Zeker : huishouden.Uitkomst == MatchUitkomst.Mogelijk
+            ? MatchUitkomst.Mogelijk : MatchUitkomst.Geen, bekendIn);
+    }
+
     public async Task BeeindigAsync(Caller caller, Guid betrokkenheidId, DateOnly einddatum, CancellationToken ct)
     {
         var now = PostgresTime.Truncate(clock.GetUtcNow());
@@ -363,9 +417,9 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
     }
 
     private static Task<int> LogAsync(UnitOfWork uow, Caller caller, DateTimeOffset now, Handeling handeling, Doel doel,
-        Uitkomst uitkomst, Guid? persoonId, Guid? betrokkenheidId, string eigenaarRegio, CancellationToken ct) =>
+        Uitkomst uitkomst, Guid? persoonId, Guid? betrokkenheidId, string eigenaarRegio, CancellationToken ct, Guid? huishoudenId = null) =>
         RegisterStore.LogAsync(uow, new ToegangslogRecord(0, now, caller.Wie, caller.Regio, caller.Rol, handeling, doel, uitkomst,
-            persoonId, betrokkenheidId, eigenaarRegio), ct);
+            persoonId, betrokkenheidId, eigenaarRegio, huishoudenId), ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Betrokkenheid {BetrokkenheidId} registered by regio {Regio} with {Personen} persons")]
     private static partial void LogGeregistreerd(ILogger logger, Guid betrokkenheidId, string regio, int personen);

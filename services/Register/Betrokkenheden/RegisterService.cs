@@ -48,7 +48,9 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
     {
         var vraag = await ValidatedAsync(() => RegisterValidation.ValidateZoek(request, Today()), Handeling.Zoekvraag,
             System.Enum.IsDefined(request.Doel) ? request.Doel : Doel.Onbekend, context);
-        var resultaat = await handler.ZoekAsync(Caller(), vraag, request.Doel, context.CancellationToken);
+        var resultaat = vraag.Huishouden is { } huishouden
+            ? await handler.ZoekHuishoudenAsync(Caller(), huishouden, request.Doel, context.CancellationToken)
+            : await handler.ZoekAsync(Caller(), vraag, request.Doel, context.CancellationToken);
         return new ZoekBetrokkenheidResponse
         {
             Bekend = resultaat.BekendIn.Count > 0,
@@ -134,6 +136,7 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
             Uitkomst = r.Uitkomst,
             PersoonId = r.PersoonId?.ToString() ?? "",
             BetrokkenheidId = r.BetrokkenheidId?.ToString() ?? "",
+            HuishoudenId = r.HuishoudenId?.ToString() ?? "",
         }));
         if (regels.Count > size)
         {

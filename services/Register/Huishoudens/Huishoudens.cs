@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.Register.Betrokkenheden;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Huishoudens;
@@ -102,6 +103,46 @@ public static class HuishoudenStore
         return await reader.ReadAsync(ct)
             ? (reader.IsDBNull(0) ? null : reader.GetGuid(0), (MatchUitkomst)reader.GetInt32(1))
             : (null, MatchUitkomst.Onbekend);
+    }
+
+    /// <summary>Per regio, the same aggregate as for a person (ADR 0013): since when and whether open, over the household's registrations.</summary>
+    public static async Task<List<BekendInRecord>> BekendInAsync(UnitOfWork uow, Guid huishoudenId, CancellationToken ct)
+    {
+        await using var command = uow.Command("""
+            SELECT regio, min(startdatum), bool_or(einddatum IS NULL) FROM betrokkenheid WHERE huishouden_id = $1
+            GROUP BY regio ORDER BY min(startdatum), regio
+            """, huishoudenId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var result = new List<BekendInRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new BekendInRecord(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetBoolean(2)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// For the radar: per regio other than <paramref name="exceptRegio"/> with a registration of the household, one
+    /// person of it (the first of its earliest registration there), whom the signal names in that regio's records.
+    /// </summary>
+    public static async Task<Dictionary<string, Guid>> PersoonPerRegioAsync(UnitOfWork uow, Guid huishoudenId, string exceptRegio,
+        CancellationToken ct)
+    {
+        await using var command = uow.Command("""
+            SELECT DISTINCT ON (b.regio) b.regio, bp.persoon_id
+            FROM betrokkenheid b JOIN betrokkenheid_persoon bp ON bp.betrokkenheid_id = b.betrokkenheid_id
+            WHERE b.huishouden_id = $1 AND b.regio <> $2
+            ORDER BY b.regio, b.created, bp.volgnummer
+            """, huishoudenId, exceptRegio);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetString(0)] = reader.GetGuid(1);
+        }
+
+        return result;
     }
 
     /// <summary>Removes households no registration refers to any more (after retention removed theirs).</summary>

@@ -12,3 +12,6 @@ ALTER TABLE betrokkenheid ADD COLUMN huishouden_match integer NOT NULL DEFAULT 0
 ALTER TABLE betrokkenheid ADD COLUMN adres_hmac bytea;
 
 CREATE INDEX betrokkenheid_huishouden ON betrokkenheid (huishouden_id);
+
+-- A household search's access log entries name the household found.
+ALTER TABLE toegangslog ADD COLUMN huishouden_id uuid;
