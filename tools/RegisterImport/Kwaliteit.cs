@@ -18,7 +18,7 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
     private const double Aanwezig = 0.85;
     private const double Tweeling = 0.05;
 
-    private sealed record Waarheid(int PersoonNr, int HuishoudenNr, bool GenoegInformatie, bool Bsn);
+    private sealed record Waarheid(int PersoonNr, int HuishoudenNr, bool GenoegInformatie, bool Verhuisd);
 
     public async Task RunAsync(TextWriter uit, CancellationToken ct)
     {
@@ -51,7 +51,7 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
                     }
 
                     var id = $"b{h.Nr}-{p.Nr}";
-                    waarheid[id] = new Waarheid(p.Nr, h.Nr, true, w.Bsn.Length > 0);
+                    waarheid[id] = new Waarheid(p.Nr, h.Nr, true, false);
                     await csv.WriteLineAsync(Rij(id, regio, datum, w, h.Postcode, h.Huisnummer));
                 }
             }
@@ -90,7 +90,7 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
                     var bekend = !nieuw && p.Nr >= 0;
                     waarheid[id] = new Waarheid(bekend ? p.Nr : -1, nieuw ? -1 : h.Nr,
                         (w.Bsn.Length > 0 && bsnBekend.Contains(p.Nr)) || !w.Ruis.Contains("initialen", StringComparison.Ordinal),
-                        w.Bsn.Length > 0);
+                        verhuisd);
                     await csv.WriteLineAsync(Rij(id, regio, datum, w, postcode, huisnummer));
                 }
             }
@@ -154,8 +154,10 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
             var leden = registratie.Select(r => waarheid[r.RegistratieId]).ToList();
             var nr = leden[0].HuishoudenNr;
             var waar = nr >= 0 ? huishoudenIds.GetValueOrDefault(nr) : null;
-            // Enough information: as many persons as the rule needs can be zeker on their own data.
-            var genoeg = leden.Count(l => l.PersoonNr >= 0 && l.GenoegInformatie) >= Math.Min(2, leden.Count(l => l.PersoonNr >= 0));
+            // Enough information: as many known persons as the rule needs can be zeker on their own data: two, or
+            // one when the registration has one person or the household did not move (ADR 0022).
+            var zekerbaar = leden.Count(l => l.PersoonNr >= 0 && l.GenoegInformatie);
+            var genoeg = zekerbaar >= 2 || (zekerbaar == 1 && (leden.Count == 1 || !leden[0].Verhuisd));
             h.Tel(u.HuishoudenUitkomst, waar is not null && u.HuishoudenId == waar, waar is not null, waar is not null && genoeg);
         }
 
