@@ -20,7 +20,8 @@ public sealed class MatchKenmerken
 {
     public const int HashBytes = 16;
     public const int BloomBytes = 64;
-    private const byte Version = 1;
+    // Version 2 added TweedeVoornaam at the end; version 1 rows are still read (without it).
+    private const byte Version = 2;
     private static readonly byte[] Empty = [];
 
     public byte[] Achternaam { get; init; } = Empty;
@@ -37,6 +38,9 @@ public sealed class MatchKenmerken
     public byte[] AchternaamVarianten { get; init; } = Empty;
     public byte[] RoepnaamVarianten { get; init; } = Empty;
     public bool AlleenInitialen { get; init; }
+
+    /// <summary>The second given name: it tells a typo in a short first name (Daaj Jan, Daan Jan) from a twin.</summary>
+    public byte[] TweedeVoornaam { get; init; } = Empty;
 
     /// <summary>The whole date, and the date with day and month exchanged when both are at most 12.</summary>
     public byte[] Geboortedatum { get; init; } = Empty;
@@ -73,7 +77,8 @@ public sealed class MatchKenmerken
     public static MatchKenmerken FromBytes(byte[] bytes)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes));
-        if (reader.ReadByte() != Version)
+        var version = reader.ReadByte();
+        if (version is not (1 or Version))
         {
             throw new InvalidDataException("Unknown version of stored match features.");
         }
@@ -100,6 +105,7 @@ public sealed class MatchKenmerken
             Adres = Next(),
             AchternaamVarianten = Next(),
             RoepnaamVarianten = Next(),
+            TweedeVoornaam = version >= 2 ? Next() : Empty,
         };
     }
 
@@ -107,6 +113,7 @@ public sealed class MatchKenmerken
     [
         Achternaam, AchternaamKlank, AchternaamBloom, Roepnaam, RoepnaamBloom, Initiaal, Geboortedatum,
         GeboortedatumGewisseld, JaarMaand, JaarDag, MaandDag, Postcode, Adres, AchternaamVarianten, RoepnaamVarianten,
+        TweedeVoornaam,
     ];
 
     /// <summary>Whether two sets of 8-byte variant hashes share one: the names are one typo apart.</summary>
@@ -203,6 +210,7 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             Initiaal = naam.Initiaal is { } i ? Hash("initiaal", i.ToString()) : [],
             AchternaamVarianten = Varianten("achternaam-variant", naam.Achternaam.Replace(" ", "", StringComparison.Ordinal)),
             RoepnaamVarianten = Varianten("roepnaam-variant", naam.Roepnaam),
+            TweedeVoornaam = Optional("tweede-voornaam", naam.TweedeVoornaam),
             AlleenInitialen = naam.AlleenInitialen,
             Geboortedatum = datum is { } a ? Hash("datum", $"{a.Year}-{a.Month}-{a.Day}") : [],
             GeboortedatumGewisseld = datum is { Day: <= 12 } b && b.Day != b.Month ? Hash("datum", $"{b.Year}-{b.Day}-{b.Month}") : [],
