@@ -173,7 +173,9 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
     /// <summary>Precision, recall and F1 of zeker links against the ground truth.</summary>
     private sealed class Telling
     {
-        public int Fout { get; set; }
+        /// <summary>Wrong zeker links of the first file: a new person or household linked to a namesake.</summary>
+        public int Fout { get; init; }
+        private int _fout;
         private int _goed;
         private int _herhaald;
         private int _genoeg;
@@ -186,7 +188,7 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
         {
             var zeker = uitkomst == MatchUitkomst.Zeker;
             _goed += zeker && goed ? 1 : 0;
-            Fout += zeker && !goed ? 1 : 0;
+            _fout += zeker && !goed ? 1 : 0;
             _nieuwZeker += zeker && !herhaald ? 1 : 0;
             _herhaald += herhaald ? 1 : 0;
             _genoeg += genoeg ? 1 : 0;
@@ -197,13 +199,14 @@ public sealed class Kwaliteit(Importeur importeur, int personen, double herhalin
 
         public void Print(TextWriter uit, string wat)
         {
-            var zeker = _goed + Fout;
+            var zeker = _goed + _fout + Fout;
             var precision = zeker == 0 ? 1 : (double)_goed / zeker;
+            var lookups = _goed + _fout == 0 ? 1 : (double)_goed / (_goed + _fout);
             var recall = _genoeg == 0 ? 0 : (double)_genoegGoed / _genoeg;
             var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
             uit.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-                  {wat}: zeker {zeker:N0} ({_goed:N0} right, {Fout:N0} wrong of which {_nieuwZeker:N0} in the second file for a new one); mogelijk {_mogelijk:N0}; reappearing but geen {_geen:N0}
-                    precision {precision:F5}  recall (enough information) {recall:F5} ({_genoegGoed:N0} of {_genoeg:N0})  recall (all) {(_herhaald == 0 ? 0 : (double)_goed / _herhaald):F5} (of {_herhaald:N0})  F1 {f1:F5}
+                  {wat}: zeker {zeker:N0} ({_goed:N0} right; wrong: {Fout:N0} in the first file, {_fout:N0} in the second of which {_nieuwZeker:N0} for a new one); mogelijk {_mogelijk:N0} (second file); reappearing but geen {_geen:N0}
+                    precision {precision:F5} (second file only {lookups:F5})  recall (enough information) {recall:F5} ({_genoegGoed:N0} of {_genoeg:N0})  recall (all) {(_herhaald == 0 ? 0 : (double)_goed / _herhaald):F5} (of {_herhaald:N0})  F1 {f1:F5}
                 """));
         }
     }
