@@ -129,14 +129,24 @@ public sealed class MatchScoringTests
         Assert.Equal(Veldovereenkomst.Verschillend, score.Van(MatchVeld.Voornaam));
     }
 
+    [Theory]
+    [InlineData("Boer", "Berg")]
+    [InlineData("Smit", "Stam")]
+    public void Vergelijk_SurnamesTwoEditsApart_AreNotSimilar(string a, string b)
+    {
+        var score = Score(Pieter(achternaam: a), Pieter(achternaam: b));
+
+        Assert.Equal(Veldovereenkomst.Verschillend, score.Van(MatchVeld.Achternaam));
+    }
+
     [Fact]
     public void Kenmerken_OfVersion1_AreStillRead()
     {
-        var v2 = Factory.Create(Pieter(voornamen: "Pieter Jan")).ToBytes();
-        Assert.Equal(2, v2[0]);
+        var v3 = Factory.Create(Pieter(voornamen: "Pieter Jan")).ToBytes();
+        Assert.Equal(3, v3[0]);
 
-        // A version-1 row is the same layout without the trailing second given name (two length bytes + 16).
-        var v1 = v2[..^(2 + MatchKenmerken.HashBytes)];
+        // A version-1 row has no trailing second given name (two length bytes + 16); its variants are read as bytes.
+        var v1 = v3[..^(2 + MatchKenmerken.HashBytes)];
         v1[0] = 1;
         var gelezen = MatchKenmerken.FromBytes(v1);
 

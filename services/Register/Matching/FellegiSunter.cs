@@ -139,7 +139,7 @@ public static class FellegiSunter
         }
 
         return Gelijk(a.AchternaamKlank, b.AchternaamKlank) ||
-               MatchKenmerken.DeelVariant(a.AchternaamVarianten, b.AchternaamVarianten) ||
+               MatchKenmerken.DeelVariant(a.AchternaamVarianten, a.VariantGrootte, b.AchternaamVarianten, b.VariantGrootte) ||
                MatchKenmerken.Dice(a.AchternaamBloom, b.AchternaamBloom) >= MatchGewichten.DiceAchternaamLijkend
             ? Veldovereenkomst.Lijkend
             : Veldovereenkomst.Verschillend;
@@ -173,7 +173,7 @@ public static class FellegiSunter
                     : Veldovereenkomst.Verschillend;
             }
 
-            return MatchKenmerken.DeelVariant(a.RoepnaamVarianten, b.RoepnaamVarianten) ||
+            return MatchKenmerken.DeelVariant(a.RoepnaamVarianten, a.VariantGrootte, b.RoepnaamVarianten, b.VariantGrootte) ||
                    MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend
                 ? Veldovereenkomst.Lijkend
                 : Veldovereenkomst.Verschillend;

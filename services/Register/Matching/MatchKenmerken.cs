@@ -20,8 +20,12 @@ public sealed class MatchKenmerken
 {
     public const int HashBytes = 16;
     public const int BloomBytes = 64;
-    // Version 2 added TweedeVoornaam at the end; version 1 rows are still read (without it).
-    private const byte Version = 2;
+    // Version 2 added TweedeVoornaam at the end; version 3 gives each variant its deletion position. Older rows
+    // are still read (without the second given name; variants without positions compare as before).
+    private const byte Version = 3;
+
+    /// <summary>A variant: the deletion position (0 for the name itself) and an 8-byte keyed hash.</summary>
+    public const int VariantBytes = 9;
     private static readonly byte[] Empty = [];
 
     public byte[] Achternaam { get; init; } = Empty;
@@ -37,6 +41,9 @@ public sealed class MatchKenmerken
     /// </summary>
     public byte[] AchternaamVarianten { get; init; } = Empty;
     public byte[] RoepnaamVarianten { get; init; } = Empty;
+
+    /// <summary>Bytes per variant: <see cref="VariantBytes"/>, or 8 (no position) in rows of version 1 and 2.</summary>
+    public int VariantGrootte { get; init; } = VariantBytes;
     public bool AlleenInitialen { get; init; }
 
     /// <summary>The second given name: it tells a typo in a short first name (Daaj Jan, Daan Jan) from a twin.</summary>
@@ -78,7 +85,7 @@ public sealed class MatchKenmerken
     {
         using var reader = new BinaryReader(new MemoryStream(bytes));
         var version = reader.ReadByte();
-        if (version is not (1 or Version))
+        if (version is not (1 or 2 or Version))
         {
             throw new InvalidDataException("Unknown version of stored match features.");
         }
@@ -106,6 +113,7 @@ public sealed class MatchKenmerken
             AchternaamVarianten = Next(),
             RoepnaamVarianten = Next(),
             TweedeVoornaam = version >= 2 ? Next() : Empty,
+            VariantGrootte = version >= 3 ? VariantBytes : 8,
         };
     }
 
@@ -116,14 +124,22 @@ public sealed class MatchKenmerken
         TweedeVoornaam,
     ];
 
-    /// <summary>Whether two sets of 8-byte variant hashes share one: the names are one typo apart.</summary>
-    public static bool DeelVariant(byte[] a, byte[] b)
+    /// <summary>
+    /// Whether two names are one typo apart: they share a variant, and the deletions were at the same position
+    /// (a letter replaced) or neighbouring ones (two letters swapped), or one side is the name itself (a letter
+    /// dropped or added). Without the position check Boer and Berg would pass: "ber" is a deletion of both, at
+    /// positions 1 and 3, but they are two edits apart. Variants without positions (old rows) share a hash only.
+    /// </summary>
+    public static bool DeelVariant(byte[] a, int grootteA, byte[] b, int grootteB)
     {
-        for (var i = 0; i + 8 <= a.Length; i += 8)
+        var posities = grootteA == VariantBytes && grootteB == VariantBytes;
+        for (var i = 0; i + grootteA <= a.Length; i += grootteA)
         {
-            for (var j = 0; j + 8 <= b.Length; j += 8)
+            var hashA = a.AsSpan(i + grootteA - 8, 8);
+            for (var j = 0; j + grootteB <= b.Length; j += grootteB)
             {
-                if (a.AsSpan(i, 8).SequenceEqual(b.AsSpan(j, 8)))
+                if (hashA.SequenceEqual(b.AsSpan(j + grootteB - 8, 8)) &&
+                    (!posities || a[i] == 0 || b[j] == 0 || Math.Abs(a[i] - b[j]) <= 1))
                 {
                     return true;
                 }
@@ -256,14 +272,16 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             return [];
         }
 
-        // The first letter is kept: typos there are rare, and it stops Daan matching Jaan.
-        var varianten = new SortedSet<string>(StringComparer.Ordinal) { value };
-        for (var i = 1; i < value.Length; i++)
+        // The first letter is kept: typos there are rare, and it stops Daan matching Jaan. A deletion that gives the
+        // same string at two positions (a repeated letter) is kept at both, so a neighbour test cannot miss it.
+        var varianten = new List<(int Positie, string Waarde)> { (0, value) };
+        for (var i = 1; i < value.Length && i <= byte.MaxValue; i++)
         {
-            varianten.Add(string.Concat(value.AsSpan(0, i), value.AsSpan(i + 1)));
+            varianten.Add((i, string.Concat(value.AsSpan(0, i), value.AsSpan(i + 1))));
         }
 
-        return [.. varianten.SelectMany(v => Hash(label, v)[..8])];
+        return [.. varianten.OrderBy(v => v.Waarde, StringComparer.Ordinal).ThenBy(v => v.Positie)
+            .SelectMany(v => (byte[])[(byte)v.Positie, .. Hash(label, v.Waarde)[..8]])];
     }
 
     private byte[] Optional(string label, string value) => value.Length == 0 ? [] : Hash(label, value);
