@@ -90,6 +90,21 @@ public sealed class RegisterImportTests(RegisterApp app)
     }
 
     [Fact]
+    public async Task Importeer_WithATokenTheRegisterRefuses_ReportsEveryRow_AndDoesNotThrow()
+    {
+        var id = Uniek("r");
+        var csv = string.Join("\n", Kop,
+            $"{id}-1,vt-kennemerland,2023-06-01,Gerrit,,{Uniek("Bijl")},1975-08-09,M,,,3,,1901AA,",
+            $"{id}-2,vt-kennemerland,2023-06-01,Grietje,,{Uniek("Bijl")},1977-10-11,V,,,4,,1901AA,");
+
+        var resultaat = await ImporteerAsync(Importeur(app.Tokens.For(Kennemerland, Roles.Medewerker)), csv);
+
+        Assert.Empty(resultaat.Uitslagen);
+        Assert.Equal([2, 3], resultaat.Fouten.Select(f => f.Regel));
+        Assert.All(resultaat.Fouten, f => Assert.StartsWith("register refused the call: PermissionDenied", f.Reden, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Lees_QuotedFields_CarryCommasQuotesAndLineBreaks_AndLinesAreCounted()
     {
         var records = Csv.Lees(new StringReader("\uFEFFa,b\r\n\"x, y\",\"regel 1\r\nregel 2\"\r\n\r\n\"he \"\"zei\"\"\",\n")).ToList();

@@ -27,7 +27,7 @@ public sealed class Importeur(Register.V1.Register.RegisterClient client, TokenB
     public int PerCall { get; init; } = 250;
 
     /// <summary>Calls in flight at once (each for one regio).</summary>
-    public int Parallel { get; init; } = 2;
+    public int Gelijktijdig { get; init; } = 2;
 
     public const int MaxPersonen = 20;
 
@@ -43,16 +43,16 @@ public sealed class Importeur(Register.V1.Register.RegisterClient client, TokenB
         var registraties = 0;
 
         var groepen = Groepeer(rijen, fouten);
-        var lock_ = new Lock();
+        var sync = new Lock();
         while (groepen.Count > 0)
         {
             var opnieuw = new List<Groep>();
             var batches = groepen.GroupBy(g => g.Regio).SelectMany(r => r.Chunk(PerCall)).ToList();
-            await System.Threading.Tasks.Parallel.ForEachAsync(batches,
-                new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, async (batch, token) =>
+            await Parallel.ForEachAsync(batches,
+                new ParallelOptions { MaxDegreeOfParallelism = Gelijktijdig, CancellationToken = ct }, async (batch, token) =>
                 {
                     var (antwoorden, batchFouten, terug, geregistreerd) = await LaadAsync(batch, token);
-                    lock (lock_)
+                    lock (sync)
                     {
                         uitslagen.AddRange(antwoorden);
                         fouten.AddRange(batchFouten);
@@ -142,8 +142,9 @@ public sealed class Importeur(Register.V1.Register.RegisterClient client, TokenB
         var fouten = new List<Fout>();
         var opnieuw = new List<Groep>();
         LaadBetrokkenhedenResponse response;
-        using (var call = client.LaadBetrokkenheden(tokens.Headers(batch[0].Regio), cancellationToken: ct))
+        try
         {
+            using var call = client.LaadBetrokkenheden(tokens.Headers(batch[0].Regio), cancellationToken: ct);
             foreach (var groep in batch)
             {
                 await call.RequestStream.WriteAsync(Request(groep), ct);
@@ -151,6 +152,13 @@ public sealed class Importeur(Register.V1.Register.RegisterClient client, TokenB
 
             await call.RequestStream.CompleteAsync();
             response = await call;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.InvalidArgument)
+        {
+            // The register refused the call itself (token, role, regio): its rows are reported, the other regios go on.
+            var reden = $"register refused the call: {e.StatusCode} {e.Status.Detail}";
+            fouten.AddRange(batch.SelectMany(g => g.Rijen).Select(r => new Fout(r.Regel, r.RegistratieId, reden)));
+            return (uitslagen, fouten, opnieuw, 0);
         }
 
         foreach (var resultaat in response.Resultaten)

@@ -68,7 +68,7 @@ internal static class RegisterImportCommand
             new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
         var importeur = new Importeur(new Veiligthuis.Register.V1.Register.RegisterClient(channel), new TokenBron(token))
         {
-            Parallel = Getal("--parallel", 2),
+            Gelijktijdig = Getal("--parallel", 2),
         };
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -111,6 +111,13 @@ internal static class RegisterImportCommand
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("RegisterImport: " + e.Message);
+            return 2;
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            // Unavailable, a deadline, an internal error: what was loaded stays loaded, and running the file again
+            // registers nothing twice.
+            Console.Error.WriteLine($"RegisterImport: the register failed ({e.StatusCode}); run the same file again to resume.");
             return 2;
         }
     }
