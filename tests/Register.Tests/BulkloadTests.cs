@@ -59,6 +59,43 @@ public sealed class BulkloadTests(RegisterApp app)
     }
 
     [Fact]
+    public async Task LaadBetrokkenheden_ByABeheerderNamingARegio_RegistersForThatRegio()
+    {
+        var token = app.Tokens.For("vt-noord-holland-noord", Roles.RegisterClient, Roles.Beheerder);
+        var headers = Auth.Bearer(token);
+        headers.Add(Betrokkenheden.RegisterService.RegioHeader, "Gelderland-Zuid");
+
+        using var call = _client.LaadBetrokkenheden(headers);
+        await call.RequestStream.WriteAsync(Registratie(Bsn()));
+        await call.RequestStream.CompleteAsync();
+        var response = await call;
+
+        Assert.Equal(1, response.Geregistreerd);
+        var regels = await app.AdminQueryAsync("SELECT regio, rol FROM toegangslog WHERE wie = $1 AND uitkomst = $2",
+            Subject(token), (int)Uitkomst.Geregistreerd);
+        Assert.Equal<object?>(["vt-gelderland-zuid", Roles.Beheerder], Assert.Single(regels));
+        Assert.Equal("vt-gelderland-zuid", await app.AdminScalarAsync<string>(
+            "SELECT regio FROM betrokkenheid WHERE betrokkenheid_id = $1::uuid", response.Resultaten[0].Registratie.BetrokkenheidId));
+    }
+
+    [Fact]
+    public async Task LaadBetrokkenheden_NamingARegioWithoutBeheerderRole_IsPermissionDenied()
+    {
+        var headers = Auth.Bearer(app.Tokens.For("vt-noord-holland-noord", Roles.RegisterClient));
+        headers.Add(Betrokkenheden.RegisterService.RegioHeader, "vt-gelderland-zuid");
+        using var call = _client.LaadBetrokkenheden(headers);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(Registratie(Bsn()));
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
     public async Task LaadBetrokkenheden_WithAMedewerkerToken_IsPermissionDenied()
     {
         using var call = _client.LaadBetrokkenheden(Auth.Bearer(app.Tokens.For(Utrecht, Roles.Medewerker)));

@@ -105,6 +105,56 @@ public sealed class MatchScoringTests
         Assert.NotEqual(MatchUitkomst.Zeker, score.Uitkomst);
     }
 
+    [Theory]
+    [InlineData("Daaj Jan", "Daan Jan")]
+    [InlineData("Bs Frank", "Bas Frank")]
+    [InlineData("Pit Hendrik", "Piet Hendrik")]
+    public void Vergelijk_TypoInAShortFirstName_WithTheSameSecondName_IsZeker(string a, string b)
+    {
+        var score = Score(Pieter(voornamen: a), Pieter(voornamen: b, postcode: "9712CD"));
+
+        Assert.True(score.Uitkomst == MatchUitkomst.Zeker, $"{score.Totaal:F1} {string.Join(", ", score.Velden)}");
+        Assert.Equal(Veldovereenkomst.Lijkend, score.Van(MatchVeld.Voornaam));
+    }
+
+    [Theory]
+    [InlineData("Sem Jan", "Siem Pieter")]
+    [InlineData("Sem", "Sam Jan")]
+    [InlineData("Eva Maria", "Ida Maria")]
+    public void Vergelijk_TwinsWithShortNames_AndNoSharedSecondNameOrInitial_AreNeverZeker(string a, string b)
+    {
+        var score = Score(Pieter(voornamen: a), Pieter(voornamen: b));
+
+        Assert.NotEqual(MatchUitkomst.Zeker, score.Uitkomst);
+        Assert.Equal(Veldovereenkomst.Verschillend, score.Van(MatchVeld.Voornaam));
+    }
+
+    [Theory]
+    [InlineData("Boer", "Berg")]
+    [InlineData("Smit", "Stam")]
+    public void Vergelijk_SurnamesTwoEditsApart_AreNotSimilar(string a, string b)
+    {
+        var score = Score(Pieter(achternaam: a), Pieter(achternaam: b));
+
+        Assert.Equal(Veldovereenkomst.Verschillend, score.Van(MatchVeld.Achternaam));
+    }
+
+    [Fact]
+    public void Kenmerken_OfVersion1_AreStillRead()
+    {
+        var v3 = Factory.Create(Pieter(voornamen: "Pieter Jan")).ToBytes();
+        Assert.Equal(3, v3[0]);
+
+        // A version-1 row has no trailing second given name (two length bytes + 16); its variants are read as bytes.
+        var v1 = v3[..^(2 + MatchKenmerken.HashBytes)];
+        v1[0] = 1;
+        var gelezen = MatchKenmerken.FromBytes(v1);
+
+        Assert.Empty(gelezen.TweedeVoornaam);
+        Assert.Equal(MatchUitkomst.Zeker,
+            FellegiSunter.Vergelijk(gelezen, Factory.Create(Pieter(voornamen: "Pieter Jan")), Veldovereenkomst.Ontbreekt).Uitkomst);
+    }
+
     [Fact]
     public void Vergelijk_SiblingAtTheSameAddress_IsGeen()
     {

@@ -49,6 +49,8 @@ public sealed class RetentionTests(RetentionRegisterApp app) : IClassFixture<Ret
         Assert.Equal(0L, await Count("SELECT count(*) FROM persoon WHERE persoon_id = $1", alleenId));
         Assert.Equal(0L, await Count("SELECT count(*) FROM signaal WHERE persoon_id = $1", alleenId));
         Assert.Equal(1L, await Count("SELECT count(*) FROM persoon WHERE persoon_id = $1", gedeeldId));
+        // Haaglanden's registration of the shared person joined the household, which therefore stays (ADR 0022).
+        Assert.Equal(1L, await Count("SELECT count(*) FROM huishouden WHERE huishouden_id = $1", Guid.Parse(verlopen.HuishoudenId)));
         Assert.Equal(1L, await Count("SELECT count(*) FROM betrokkenheid WHERE betrokkenheid_id = $1",
             Guid.Parse(nogNiet.BetrokkenheidId)));
         Assert.Equal(1L, await Count("SELECT count(*) FROM betrokkenheid WHERE betrokkenheid_id = $1",
@@ -88,6 +90,8 @@ public sealed class RetentionTests(RetentionRegisterApp app) : IClassFixture<Ret
         Assert.Equal(0L, await Count("SELECT count(*) FROM betrokkenheid WHERE betrokkenheid_id = $1", id));
         Assert.Equal(1L, await Count("SELECT count(*) FROM toegangslog WHERE betrokkenheid_id = $1 AND uitkomst = $2", id,
             (int)Uitkomst.Verwijderd));
+        // Its household had no other registration, so it went with it (ADR 0022).
+        Assert.Equal(0L, await Count("SELECT count(*) FROM huishouden WHERE huishouden_id = $1", Guid.Parse(registered.HuishoudenId)));
     }
 
     private Task<long> Count(string sql, params object[] parameters) => app.AdminScalarAsync<long>(sql, parameters);

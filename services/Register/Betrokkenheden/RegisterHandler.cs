@@ -1,6 +1,7 @@
 using Veiligthuis.BuildingBlocks.Errors;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.BuildingBlocks.Security;
+using Veiligthuis.Register.Huishoudens;
 using Veiligthuis.Register.Matching;
 using Veiligthuis.Register.V1;
 
@@ -12,6 +13,10 @@ public sealed record Caller(string Wie, string Regio, string Rol);
 public sealed record GeregistreerdePersoonRecord(Guid PersoonId, IReadOnlyList<BekendInRecord> EldersBekend, MatchUitkomst Match,
     IReadOnlyList<Guid> Matchbeoordelingen);
 
+/// <summary>A registration's answer: its persons in request order and the register household it belongs to (ADR 0022).</summary>
+public sealed record Registratie(Guid BetrokkenheidId, List<GeregistreerdePersoonRecord> Personen, Guid HuishoudenId,
+    MatchUitkomst HuishoudenMatch);
+
 /// <summary>A search's answer: where the person is known, for a zeker match only.</summary>
 public sealed record ZoekResultaat(MatchUitkomst Match, IReadOnlyList<BekendInRecord> BekendIn);
 
@@ -22,14 +27,14 @@ public sealed record ZoekResultaat(MatchUitkomst Match, IReadOnlyList<BekendInRe
 public sealed partial class RegisterHandler(Database database, BsnHasher hasher, PersoonMatcher matcher, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<RegisterOptions> options, ILogger<RegisterHandler> logger)
 {
-    public async Task<(Guid BetrokkenheidId, List<GeregistreerdePersoonRecord> Personen)> RegistreerAsync(
-        Caller caller, RegistreerBetrokkenheid command, CancellationToken ct)
+    public async Task<Registratie> RegistreerAsync(Caller caller, RegistreerBetrokkenheid command, CancellationToken ct)
     {
         var now = PostgresTime.Truncate(clock.GetUtcNow());
         await using var uow = await database.BeginAsync(caller.Regio, ct);
 
         var betrokkenheidId = Guid.CreateVersion7(now);
         List<(Guid PersoonId, MatchUitkomst Match)> persoonIds;
+        HuishoudenResultaat huishouden;
         var nieuw = false;
         if (await RegisterStore.TryInsertBetrokkenheidAsync(uow, betrokkenheidId, command.RequestId, command.CasusReferentie,
                 command.Startdatum, now, caller.Wie, ct))
@@ -57,6 +62,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             }
 
             persoonIds = [.. ids];
+            huishouden = await KoppelHuishoudenAsync(uow, command, betrokkenheidId, persoonIds, now, ct);
             nieuw = true;
             await uow.PublishAsync(EventTopics.BetrokkenheidGeregistreerd, new BetrokkenheidGeregistreerd
             {
@@ -71,6 +77,8 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             var existing = await RegisterStore.FindByRequestIdAsync(uow, command.RequestId, ct)
                 ?? throw new InvalidOperationException("A betrokkenheid with this request id exists but is not visible.");
             (betrokkenheidId, persoonIds) = existing;
+            var (huishoudenId, huishoudenMatch) = await HuishoudenStore.VanAsync(uow, betrokkenheidId, ct);
+            huishouden = new HuishoudenResultaat(huishoudenMatch, huishoudenId);
         }
 
         var personen = new List<GeregistreerdePersoonRecord>();
@@ -102,7 +110,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
 
         await uow.CommitAsync(ct);
         LogGeregistreerd(logger, betrokkenheidId, caller.Regio, personen.Count);
-        return (betrokkenheidId, personen);
+        return new Registratie(betrokkenheidId, personen, huishouden.HuishoudenId ?? Guid.Empty, huishouden.Uitkomst);
     }
 
     public async Task<ZoekResultaat> ZoekAsync(Caller caller, Zoekvraag vraag, Doel doel, CancellationToken ct)
@@ -143,6 +151,60 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         LogGezocht(logger, caller.Regio, bekendIn.Count);
         return new ZoekResultaat(bekendIn.Count > 0 ? MatchUitkomst.Zeker : match == MatchUitkomst.Mogelijk ? match : MatchUitkomst.Geen,
             bekendIn);
+    }
+
+    /// <summary>
+    /// A household search (ADR 0022): each person is found as a registration would find it (BSN, else zeker by
+    /// matching), then the household rule decides. Only a zeker household discloses where it is known; the
+    /// owners see the search in their access log and get a signal, as for a person.
+    /// </summary>
+    public async Task<ZoekResultaat> ZoekHuishoudenAsync(Caller caller, IReadOnlyList<TeRegistrerenPersoon> personen, Doel doel,
+        CancellationToken ct)
+    {
+        var now = PostgresTime.Truncate(clock.GetUtcNow());
+        await using var uow = await database.BeginAsync(caller.Regio, ct);
+        var zeker = new HashSet<Guid>();
+        foreach (var persoon in personen)
+        {
+            var persoonId = persoon.Bsn.Length > 0 ? (await RegisterStore.FindPersoonAsync(uow, hasher.All(persoon.Bsn), ct))?.PersoonId : null;
+            if (persoonId is null)
+            {
+                var resultaat = await matcher.MatchAsync(uow, matcher.Kenmerken(persoon.Gegevens), persoon.Bsn, ct);
+                persoonId = resultaat.Uitkomst == MatchUitkomst.Zeker ? resultaat.PersoonId : null;
+                foreach (var kandidaat in resultaat.Mogelijk)
+                {
+                    await LogKandidaatAsync(uow, caller, now, Handeling.Zoekvraag, doel, kandidaat.PersoonId, ct);
+                }
+            }
+
+            if (persoonId is { } id)
+            {
+                zeker.Add(id);
+            }
+        }
+
+        var adres = matcher.Adres(personen[0].Gegevens);
+        var huishouden = HuishoudenBeslissing.Kies(personen.Count, await HuishoudenStore.KandidatenAsync(uow, zeker, adres, Guid.Empty, ct));
+        var bekendIn = huishouden is { Uitkomst: MatchUitkomst.Zeker, HuishoudenId: { } h } ? await HuishoudenStore.BekendInAsync(uow, h, ct) : [];
+        if (bekendIn.Count == 0)
+        {
+            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel,
+                huishouden.Uitkomst == MatchUitkomst.Mogelijk ? Uitkomst.Mogelijk : Uitkomst.NietGevonden, null, null, caller.Regio, ct);
+        }
+
+        foreach (var regio in bekendIn.Select(b => b.Regio))
+        {
+            await LogAsync(uow, caller, now, Handeling.Zoekvraag, doel, Uitkomst.Gevonden, null, null, regio, ct, huishouden.HuishoudenId);
+        }
+
+        var signalen = huishouden.HuishoudenId is { } gevonden
+            ? await HuishoudenStore.PersoonPerRegioAsync(uow, gevonden, caller.Regio, ct)
+            : [];
+        await SignaleerAsync(uow, signalen, Aanleiding.Zoekvraag, doel, now, ct);
+        await uow.CommitAsync(ct);
+        LogGezocht(logger, caller.Regio, bekendIn.Count);
+        return new ZoekResultaat(bekendIn.Count > 0 ? MatchUitkomst.Zeker : huishouden.Uitkomst == MatchUitkomst.Mogelijk
+            ? MatchUitkomst.Mogelijk : MatchUitkomst.Geen, bekendIn);
     }
 
     public async Task BeeindigAsync(Caller caller, Guid betrokkenheidId, DateOnly einddatum, CancellationToken ct)
@@ -231,6 +293,28 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         await LogAsync(uow, caller, PostgresTime.Truncate(clock.GetUtcNow()), handeling, doel, Uitkomst.Geweigerd,
             null, null, caller.Regio, ct);
         await uow.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Puts a new registration in a register household: the existing one its zeker-linked persons belong to
+    /// (<see cref="HuishoudenBeslissing"/>), else a new one. The result's id is always the household the
+    /// registration now belongs to; its outcome says whether that is an existing one.
+    /// </summary>
+    private async Task<HuishoudenResultaat> KoppelHuishoudenAsync(UnitOfWork uow, RegistreerBetrokkenheid command, Guid betrokkenheidId,
+        List<(Guid PersoonId, MatchUitkomst Match)> personen, DateTimeOffset now, CancellationToken ct)
+    {
+        var adres = matcher.Adres(command.Personen[0].Gegevens);
+        var zeker = personen.Where(p => p.Match == MatchUitkomst.Zeker).Select(p => p.PersoonId).ToHashSet();
+        var kandidaten = await HuishoudenStore.KandidatenAsync(uow, zeker, adres, betrokkenheidId, ct);
+        var resultaat = HuishoudenBeslissing.Kies(personen.Count, kandidaten);
+        var huishoudenId = resultaat.HuishoudenId ?? Guid.CreateVersion7(now);
+        if (resultaat.HuishoudenId is null)
+        {
+            await HuishoudenStore.InsertAsync(uow, huishoudenId, now, ct);
+        }
+
+        await HuishoudenStore.KoppelAsync(uow, betrokkenheidId, huishoudenId, resultaat.Uitkomst, adres, ct);
+        return resultaat with { HuishoudenId = huishoudenId };
     }
 
     /// <summary>
@@ -333,9 +417,9 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
     }
 
     private static Task<int> LogAsync(UnitOfWork uow, Caller caller, DateTimeOffset now, Handeling handeling, Doel doel,
-        Uitkomst uitkomst, Guid? persoonId, Guid? betrokkenheidId, string eigenaarRegio, CancellationToken ct) =>
+        Uitkomst uitkomst, Guid? persoonId, Guid? betrokkenheidId, string eigenaarRegio, CancellationToken ct, Guid? huishoudenId = null) =>
         RegisterStore.LogAsync(uow, new ToegangslogRecord(0, now, caller.Wie, caller.Regio, caller.Rol, handeling, doel, uitkomst,
-            persoonId, betrokkenheidId, eigenaarRegio), ct);
+            persoonId, betrokkenheidId, eigenaarRegio, huishoudenId), ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Betrokkenheid {BetrokkenheidId} registered by regio {Regio} with {Personen} persons")]
     private static partial void LogGeregistreerd(ILogger logger, Guid betrokkenheidId, string regio, int personen);

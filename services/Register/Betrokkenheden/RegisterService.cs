@@ -12,6 +12,8 @@ namespace Veiligthuis.Register.Betrokkenheden;
 [Authorize(Policy = Policies.RegisterClient)]
 public sealed partial class RegisterService(RegisterHandler handler, TenantContext tenant, TimeProvider clock) : V1.Register.RegisterBase
 {
+    /// <summary>Request header in which a beheerder names the regio a bulk load is for.</summary>
+    public const string RegioHeader = "x-vt-regio";
     private const string ToegangslogList = "toegangslog";
     private const int SignalBatch = 100;
     private static readonly TimeSpan SignalPollInterval = TimeSpan.FromMilliseconds(250);
@@ -21,17 +23,18 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
     {
         var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
             Doel.Registratie, context);
-        var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, context.CancellationToken);
-        return ToProto(betrokkenheidId, personen);
+        return ToProto(await handler.RegistreerAsync(Caller(), command, context.CancellationToken));
     }
 
-    private static RegistreerBetrokkenheidResponse ToProto(Guid betrokkenheidId, List<GeregistreerdePersoonRecord> personen) =>
+    private static RegistreerBetrokkenheidResponse ToProto(Registratie registratie) =>
         new()
         {
-            BetrokkenheidId = betrokkenheidId.ToString(),
+            BetrokkenheidId = registratie.BetrokkenheidId.ToString(),
+            HuishoudenId = registratie.HuishoudenId.ToString(),
+            HuishoudenMatch = registratie.HuishoudenMatch,
             Personen =
             {
-                personen.Select(p => new GeregistreerdePersoon
+                registratie.Personen.Select(p => new GeregistreerdePersoon
                 {
                     PersoonId = p.PersoonId.ToString(),
                     EldersBekend = { p.EldersBekend.Select(ToProto) },
@@ -45,7 +48,9 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
     {
         var vraag = await ValidatedAsync(() => RegisterValidation.ValidateZoek(request, Today()), Handeling.Zoekvraag,
             System.Enum.IsDefined(request.Doel) ? request.Doel : Doel.Onbekend, context);
-        var resultaat = await handler.ZoekAsync(Caller(), vraag, request.Doel, context.CancellationToken);
+        var resultaat = vraag.Huishouden is { } huishouden
+            ? await handler.ZoekHuishoudenAsync(Caller(), huishouden, request.Doel, context.CancellationToken)
+            : await handler.ZoekAsync(Caller(), vraag, request.Doel, context.CancellationToken);
         return new ZoekBetrokkenheidResponse
         {
             Bekend = resultaat.BekendIn.Count > 0,
@@ -131,6 +136,7 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
             Uitkomst = r.Uitkomst,
             PersoonId = r.PersoonId?.ToString() ?? "",
             BetrokkenheidId = r.BetrokkenheidId?.ToString() ?? "",
+            HuishoudenId = r.HuishoudenId?.ToString() ?? "",
         }));
         if (regels.Count > size)
         {
@@ -142,7 +148,8 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
     }
 
     /// <summary>Runs a validation; an invalid request is a refused call and is logged as one.</summary>
-    private async Task<T> ValidatedAsync<T>(Func<T> validate, Handeling handeling, Doel doel, ServerCallContext context)
+    private async Task<T> ValidatedAsync<T>(Func<T> validate, Handeling handeling, Doel doel, ServerCallContext context,
+        Caller? caller = null)
     {
         try
         {
@@ -150,12 +157,41 @@ public sealed partial class RegisterService(RegisterHandler handler, TenantConte
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
-            await handler.LogRefusalAsync(Caller(), handeling, doel, context.CancellationToken);
+            await handler.LogRefusalAsync(caller ?? Caller(), handeling, doel, context.CancellationToken);
             throw;
         }
     }
 
     private Caller Caller() => new(tenant.Actor, tenant.TenantId, Roles.RegisterClient);
+
+    /// <summary>
+    /// The caller of a bulk load. A beheerder loading several regios for tests names the regio to act for
+    /// in <see cref="RegioHeader"/> (ADR 0022); the access log records that regio and the role beheerder.
+    /// Anyone else naming a regio is refused, and the refusal is logged.
+    /// </summary>
+    private async Task<Caller> LaadCallerAsync(ServerCallContext context)
+    {
+        var header = context.RequestHeaders.GetValue(RegioHeader);
+        if (header is null)
+        {
+            return Caller();
+        }
+
+        if (!tenant.IsInRole(Roles.Beheerder))
+        {
+            await handler.LogRefusalAsync(Caller(), Handeling.Registratie, Doel.Registratie, context.CancellationToken);
+            throw new PermissionDeniedException($"Only a {Roles.Beheerder} may name the regio in {RegioHeader}.");
+        }
+
+        var regio = await ValidatedAsync(() =>
+        {
+            var violations = new Violations();
+            violations.Check(Regios.TryParse(header, out var parsed), RegioHeader, "Not a regio: a tenant id or a CBS region name.");
+            violations.ThrowIfAny();
+            return Regios.ToTenantId(parsed);
+        }, Handeling.Registratie, Doel.Registratie, context);
+        return new Caller(tenant.Actor, regio, Roles.Beheerder);
+    }
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

@@ -17,7 +17,7 @@ public sealed record SignaalRecord(long Seq, Guid SignaalId, string AfzendendeRe
 /// <summary>One NEN 7513 access log entry; <see cref="EigenaarRegio"/> is the regio whose record was touched.</summary>
 public sealed record ToegangslogRecord(
     long Seq, DateTimeOffset Wanneer, string Wie, string Regio, string Rol, Handeling Handeling, Doel Doel,
-    Uitkomst Uitkomst, Guid? PersoonId, Guid? BetrokkenheidId, string EigenaarRegio);
+    Uitkomst Uitkomst, Guid? PersoonId, Guid? BetrokkenheidId, string EigenaarRegio, Guid? HuishoudenId = null);
 
 /// <summary>
 /// The register's tables. They are national (no row-level security): every write checks ownership
@@ -176,19 +176,21 @@ public static class RegisterStore
 
     public static Task<int> LogAsync(UnitOfWork uow, ToegangslogRecord r, CancellationToken ct) =>
         uow.ExecuteAsync("""
-            INSERT INTO toegangslog (wanneer, wie, regio, rol, handeling, doel, uitkomst, persoon_id, betrokkenheid_id, eigenaar_regio)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO toegangslog (wanneer, wie, regio, rol, handeling, doel, uitkomst, persoon_id, betrokkenheid_id, eigenaar_regio,
+                                     huishouden_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """, ct, r.Wanneer, r.Wie, r.Regio, r.Rol, (int)r.Handeling, (int)r.Doel, (int)r.Uitkomst,
             new NpgsqlParameter<Guid?> { TypedValue = r.PersoonId, NpgsqlDbType = NpgsqlDbType.Uuid },
             new NpgsqlParameter<Guid?> { TypedValue = r.BetrokkenheidId, NpgsqlDbType = NpgsqlDbType.Uuid },
-            r.EigenaarRegio);
+            r.EigenaarRegio,
+            new NpgsqlParameter<Guid?> { TypedValue = r.HuishoudenId, NpgsqlDbType = NpgsqlDbType.Uuid });
 
     /// <summary>Entries about <paramref name="eigenaarRegio"/>'s records, newest first, before <paramref name="beforeSeq"/>.</summary>
     public static async Task<List<ToegangslogRecord>> ToegangslogAsync(UnitOfWork uow, string eigenaarRegio, long beforeSeq,
         int limit, CancellationToken ct)
     {
         await using var command = uow.Command("""
-            SELECT seq, wanneer, wie, regio, rol, handeling, doel, uitkomst, persoon_id, betrokkenheid_id, eigenaar_regio
+            SELECT seq, wanneer, wie, regio, rol, handeling, doel, uitkomst, persoon_id, betrokkenheid_id, eigenaar_regio, huishouden_id
             FROM toegangslog WHERE eigenaar_regio = $1 AND seq < $2
             ORDER BY seq DESC LIMIT $3
             """, eigenaarRegio, beforeSeq, limit);
@@ -199,7 +201,7 @@ public static class RegisterStore
             result.Add(new ToegangslogRecord(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
                 reader.GetString(3), reader.GetString(4), (Handeling)reader.GetInt32(5), (Doel)reader.GetInt32(6),
                 (Uitkomst)reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetGuid(8),
-                reader.IsDBNull(9) ? null : reader.GetGuid(9), reader.GetString(10)));
+                reader.IsDBNull(9) ? null : reader.GetGuid(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetGuid(11)));
         }
 
         return result;

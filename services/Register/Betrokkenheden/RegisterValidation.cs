@@ -11,8 +11,8 @@ public sealed record TeRegistrerenPersoon(string Bsn, PersoonGegevens Gegevens);
 public sealed record RegistreerBetrokkenheid(Guid RequestId, string CasusReferentie, DateOnly Startdatum,
     IReadOnlyList<TeRegistrerenPersoon> Personen);
 
-/// <summary>A search: by BSN, by person data, or both (BSN first).</summary>
-public sealed record Zoekvraag(string Bsn, PersoonGegevens? Persoon);
+/// <summary>A search: by BSN, by person data, or both (BSN first); or by the persons of a household.</summary>
+public sealed record Zoekvraag(string Bsn, PersoonGegevens? Persoon, IReadOnlyList<TeRegistrerenPersoon>? Huishouden = null);
 
 /// <summary>Checks register requests field by field; descriptions never echo a BSN.</summary>
 public static class RegisterValidation
@@ -121,6 +121,11 @@ public static class RegisterValidation
     {
         var violations = new Violations();
         var bsn = Bsn.Normalise(request.Bsn);
+        if (request.HuishoudenPersonen.Count > 0)
+        {
+            return ValidateZoekHuishouden(request, today, violations);
+        }
+
         violations.Check(bsn.Length > 0 || request.Persoon is not null, "bsn", "Required: a bsn, or a persoon to match on.");
         violations.Check(bsn.Length == 0 || Bsn.IsValid(bsn), "bsn", "Not a valid BSN: nine digits passing the elfproef.");
         violations.Check(request.Doel is not (Doel.Onbekend or Doel.Registratie) && Enum.IsDefined(request.Doel),
@@ -136,6 +141,32 @@ public static class RegisterValidation
 
         violations.ThrowIfAny();
         return new Zoekvraag(bsn, persoon);
+    }
+
+    private static Zoekvraag ValidateZoekHuishouden(ZoekBetrokkenheidRequest request, DateOnly today, Violations violations)
+    {
+        violations.Check(request.Bsn.Length == 0 && request.Persoon is null, "huishouden_personen",
+            "A household search has no bsn or persoon of its own.");
+        violations.Check(request.HuishoudenPersonen.Count <= MaxPersonen, "huishouden_personen", $"Between 1 and {MaxPersonen} persons.");
+        violations.Check(request.Doel is not (Doel.Onbekend or Doel.Registratie) && Enum.IsDefined(request.Doel),
+            "doel", "Required: the purpose of this search.");
+        var adres = ValidateAdres(request.Adres, "adres", violations);
+        var personen = new List<TeRegistrerenPersoon>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < request.HuishoudenPersonen.Count && i < MaxPersonen; i++)
+        {
+            var field = $"huishouden_personen[{i}]";
+            var persoon = ValidatePersoon(request.HuishoudenPersonen[i], field, adres, today, violations);
+            if (persoon.Bsn.Length > 0 && !seen.Add(persoon.Bsn))
+            {
+                violations.Add(field + ".bsn", "The same person occurs twice in this request.");
+            }
+
+            personen.Add(persoon);
+        }
+
+        violations.ThrowIfAny();
+        return new Zoekvraag("", null, personen);
     }
 
     public static (Guid BetrokkenheidId, DateOnly Einddatum) ValidateBeeindig(BeeindigBetrokkenheidRequest request, DateOnly today)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
+using Veiligthuis.Register.Huishoudens;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Betrokkenheden;
@@ -86,8 +87,12 @@ public sealed partial class RetentionJob(Database database, TimeProvider clock, 
             RETURNING bp.persoon_id
             """, ct, regio, today);
         var persoonIds = betrokkenheden.Distinct().ToArray();
+        var huishoudens = await GuidsAsync(uow, """
+            SELECT DISTINCT huishouden_id FROM betrokkenheid WHERE regio = $1 AND bewaren_tot < $2 AND huishouden_id IS NOT NULL
+            """, ct, regio, today);
         var verwijderd = await GuidsAsync(uow,
             "DELETE FROM betrokkenheid WHERE regio = $1 AND bewaren_tot < $2 RETURNING betrokkenheid_id", ct, regio, today);
+        await HuishoudenStore.VerwijderLegeAsync(uow, [.. huishoudens], ct);
         var ids = new NpgsqlParameter { Value = persoonIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid };
         var wezen = await GuidsAsync(uow, """
             SELECT p.persoon_id FROM persoon p

@@ -15,6 +15,7 @@ public sealed partial class RegisterService
         var ct = context.CancellationToken;
         var response = new LaadBetrokkenhedenResponse();
         var volgnummer = 0;
+        var caller = await LaadCallerAsync(context);
         while (await requestStream.MoveNext(ct))
         {
             var request = requestStream.Current;
@@ -32,9 +33,8 @@ public sealed partial class RegisterService
             {
                 // Each message is its own registration: validated, logged (also when refused) and committed alone.
                 var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
-                    Doel.Registratie, context);
-                var (betrokkenheidId, personen) = await handler.RegistreerAsync(Caller(), command, ct);
-                resultaat.Registratie = ToProto(betrokkenheidId, personen);
+                    Doel.Registratie, context, caller);
+                resultaat.Registratie = ToProto(await handler.RegistreerAsync(caller, command, ct));
                 response.Geregistreerd++;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)

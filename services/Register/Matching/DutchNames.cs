@@ -13,6 +13,9 @@ public sealed record GenormaliseerdeNaam(IReadOnlyList<string> Voornamen, string
 
     public char? Initiaal => Voornamen.Count > 0 ? Voornamen[0][0] : null;
 
+    /// <summary>The second given name written out, or empty.</summary>
+    public string TweedeVoornaam => Voornamen.Count > 1 && Voornamen[1].Length > 1 ? Voornamen[1] : "";
+
     public bool AlleenInitialen => Voornamen.Count > 0 && Voornamen.All(v => v.Length == 1);
 }
 

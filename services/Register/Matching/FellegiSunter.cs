@@ -139,7 +139,7 @@ public static class FellegiSunter
         }
 
         return Gelijk(a.AchternaamKlank, b.AchternaamKlank) ||
-               MatchKenmerken.DeelVariant(a.AchternaamVarianten, b.AchternaamVarianten) ||
+               MatchKenmerken.DeelVariant(a.AchternaamVarianten, a.VariantGrootte, b.AchternaamVarianten, b.VariantGrootte) ||
                MatchKenmerken.Dice(a.AchternaamBloom, b.AchternaamBloom) >= MatchGewichten.DiceAchternaamLijkend
             ? Veldovereenkomst.Lijkend
             : Veldovereenkomst.Verschillend;
@@ -164,8 +164,17 @@ public static class FellegiSunter
             // Names under four letters have no variants and get no Dice either: Bloom-filter noise could lift
             // Noor/Nora (0.67) over the threshold, and for short names one letter is a different name.
             var kort = a.RoepnaamVarianten.Length == 0 || b.RoepnaamVarianten.Length == 0;
-            return !kort && (MatchKenmerken.DeelVariant(a.RoepnaamVarianten, b.RoepnaamVarianten) ||
-                             MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend)
+            if (kort)
+            {
+                // A short name with a typo (Bs Frank, Daaj Jan: doubled letters fold, so Daan is "dan") is similar only
+                // when the initial and the second given name agree: twins Sem and Siem rarely share a second name.
+                return Gelijk(a.Initiaal, b.Initiaal) && Gelijk(a.TweedeVoornaam, b.TweedeVoornaam)
+                    ? Veldovereenkomst.Lijkend
+                    : Veldovereenkomst.Verschillend;
+            }
+
+            return MatchKenmerken.DeelVariant(a.RoepnaamVarianten, a.VariantGrootte, b.RoepnaamVarianten, b.VariantGrootte) ||
+                   MatchKenmerken.Dice(a.RoepnaamBloom, b.RoepnaamBloom) >= MatchGewichten.DiceVoornaamLijkend
                 ? Veldovereenkomst.Lijkend
                 : Veldovereenkomst.Verschillend;
         }

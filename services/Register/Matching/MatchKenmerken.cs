@@ -20,7 +20,12 @@ public sealed class MatchKenmerken
 {
     public const int HashBytes = 16;
     public const int BloomBytes = 64;
-    private const byte Version = 1;
+    // Version 2 added TweedeVoornaam at the end; version 3 gives each variant its deletion position. Older rows
+    // are still read (without the second given name; variants without positions compare as before).
+    private const byte Version = 3;
+
+    /// <summary>A variant: the deletion position (0 for the name itself) and an 8-byte keyed hash.</summary>
+    public const int VariantBytes = 9;
     private static readonly byte[] Empty = [];
 
     public byte[] Achternaam { get; init; } = Empty;
@@ -36,7 +41,13 @@ public sealed class MatchKenmerken
     /// </summary>
     public byte[] AchternaamVarianten { get; init; } = Empty;
     public byte[] RoepnaamVarianten { get; init; } = Empty;
+
+    /// <summary>Bytes per variant: <see cref="VariantBytes"/>, or 8 (no position) in rows of version 1 and 2.</summary>
+    public int VariantGrootte { get; init; } = VariantBytes;
     public bool AlleenInitialen { get; init; }
+
+    /// <summary>The second given name: it tells a typo in a short first name (Daaj Jan, Daan Jan) from a twin.</summary>
+    public byte[] TweedeVoornaam { get; init; } = Empty;
 
     /// <summary>The whole date, and the date with day and month exchanged when both are at most 12.</summary>
     public byte[] Geboortedatum { get; init; } = Empty;
@@ -73,7 +84,8 @@ public sealed class MatchKenmerken
     public static MatchKenmerken FromBytes(byte[] bytes)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes));
-        if (reader.ReadByte() != Version)
+        var version = reader.ReadByte();
+        if (version is not (1 or 2 or Version))
         {
             throw new InvalidDataException("Unknown version of stored match features.");
         }
@@ -100,6 +112,8 @@ public sealed class MatchKenmerken
             Adres = Next(),
             AchternaamVarianten = Next(),
             RoepnaamVarianten = Next(),
+            TweedeVoornaam = version >= 2 ? Next() : Empty,
+            VariantGrootte = version >= 3 ? VariantBytes : 8,
         };
     }
 
@@ -107,16 +121,25 @@ public sealed class MatchKenmerken
     [
         Achternaam, AchternaamKlank, AchternaamBloom, Roepnaam, RoepnaamBloom, Initiaal, Geboortedatum,
         GeboortedatumGewisseld, JaarMaand, JaarDag, MaandDag, Postcode, Adres, AchternaamVarianten, RoepnaamVarianten,
+        TweedeVoornaam,
     ];
 
-    /// <summary>Whether two sets of 8-byte variant hashes share one: the names are one typo apart.</summary>
-    public static bool DeelVariant(byte[] a, byte[] b)
+    /// <summary>
+    /// Whether two names are one typo apart: they share a variant, and the deletions were at the same position
+    /// (a letter replaced) or neighbouring ones (two letters swapped), or one side is the name itself (a letter
+    /// dropped or added). Without the position check Boer and Berg would pass: "ber" is a deletion of both, at
+    /// positions 1 and 3, but they are two edits apart. Variants without positions (old rows) share a hash only.
+    /// </summary>
+    public static bool DeelVariant(byte[] a, int grootteA, byte[] b, int grootteB)
     {
-        for (var i = 0; i + 8 <= a.Length; i += 8)
+        var posities = grootteA == VariantBytes && grootteB == VariantBytes;
+        for (var i = 0; i + grootteA <= a.Length; i += grootteA)
         {
-            for (var j = 0; j + 8 <= b.Length; j += 8)
+            var hashA = a.AsSpan(i + grootteA - 8, 8);
+            for (var j = 0; j + grootteB <= b.Length; j += grootteB)
             {
-                if (a.AsSpan(i, 8).SequenceEqual(b.AsSpan(j, 8)))
+                if (hashA.SequenceEqual(b.AsSpan(j + grootteB - 8, 8)) &&
+                    (!posities || a[i] == 0 || b[j] == 0 || Math.Abs(a[i] - b[j]) <= 1))
                 {
                     return true;
                 }
@@ -203,6 +226,7 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             Initiaal = naam.Initiaal is { } i ? Hash("initiaal", i.ToString()) : [],
             AchternaamVarianten = Varianten("achternaam-variant", naam.Achternaam.Replace(" ", "", StringComparison.Ordinal)),
             RoepnaamVarianten = Varianten("roepnaam-variant", naam.Roepnaam),
+            TweedeVoornaam = Optional("tweede-voornaam", naam.TweedeVoornaam),
             AlleenInitialen = naam.AlleenInitialen,
             Geboortedatum = datum is { } a ? Hash("datum", $"{a.Year}-{a.Month}-{a.Day}") : [],
             GeboortedatumGewisseld = datum is { Day: <= 12 } b && b.Day != b.Month ? Hash("datum", $"{b.Year}-{b.Day}-{b.Month}") : [],
@@ -211,11 +235,18 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             MaandDag = datum is { } f ? Hash("maand-dag", $"{f.Month}-{f.Day}") : [],
             Geslacht = p.Geslacht,
             Postcode = Optional("postcode", postcode),
-            Adres = postcode.Length > 0 && p.Huisnummer > 0
-                ? Hash("adres", $"{postcode}|{p.Huisnummer}|{NormaliseToevoeging(p.HuisnummerToevoeging)}")
-                : [],
+            Adres = Adres(p),
             Blokken = blokken,
         };
+    }
+
+    /// <summary>The keyed hash of postcode, house number and toevoeging; empty without postcode or number.</summary>
+    public byte[] Adres(PersoonGegevens p)
+    {
+        var postcode = NormalisePostcode(p.Postcode);
+        return postcode.Length > 0 && p.Huisnummer > 0
+            ? Hash("adres", $"{postcode}|{p.Huisnummer}|{NormaliseToevoeging(p.HuisnummerToevoeging)}")
+            : [];
     }
 
     /// <summary>"1234 ab" → "1234AB"; anything else that is not a Dutch postcode → empty.</summary>
@@ -241,14 +272,16 @@ public sealed class MatchKenmerkenFactory(byte[] key)
             return [];
         }
 
-        // The first letter is kept: typos there are rare, and it stops Daan matching Jaan.
-        var varianten = new SortedSet<string>(StringComparer.Ordinal) { value };
-        for (var i = 1; i < value.Length; i++)
+        // The first letter is kept: typos there are rare, and it stops Daan matching Jaan. A deletion that gives the
+        // same string at two positions (a repeated letter) is kept at both, so a neighbour test cannot miss it.
+        var varianten = new List<(int Positie, string Waarde)> { (0, value) };
+        for (var i = 1; i < value.Length && i <= byte.MaxValue; i++)
         {
-            varianten.Add(string.Concat(value.AsSpan(0, i), value.AsSpan(i + 1)));
+            varianten.Add((i, string.Concat(value.AsSpan(0, i), value.AsSpan(i + 1))));
         }
 
-        return [.. varianten.SelectMany(v => Hash(label, v)[..8])];
+        return [.. varianten.OrderBy(v => v.Waarde, StringComparer.Ordinal).ThenBy(v => v.Positie)
+            .SelectMany(v => (byte[])[(byte)v.Positie, .. Hash(label, v.Waarde)[..8]])];
     }
 
     private byte[] Optional(string label, string value) => value.Length == 0 ? [] : Hash(label, value);

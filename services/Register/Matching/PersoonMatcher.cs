@@ -65,6 +65,9 @@ public sealed class PersoonMatcher(IOptions<RegisterOptions> options, BsnHasher 
 
     public MatchKenmerken Kenmerken(PersoonGegevens gegevens) => _factory.Create(gegevens);
 
+    /// <summary>The keyed address of a registration (its persons share it); empty when it has none.</summary>
+    public byte[] Adres(PersoonGegevens gegevens) => _factory.Adres(gegevens);
+
     public async Task<MatchResultaat> MatchAsync(UnitOfWork uow, MatchKenmerken kenmerken, string bsn, CancellationToken ct)
     {
         if (kenmerken.Blokken.Count == 0)

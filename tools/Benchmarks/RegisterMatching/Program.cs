@@ -26,7 +26,7 @@ var laden = Stopwatch.StartNew();
 var alle = population.Huishoudens.SelectMany(h => h.Leden.Select(p => (Persoon: p, Huishouden: h))).ToList();
 foreach (var (persoon, huishouden) in alle)
 {
-    var record = noise.Maak(persoon, huishouden, metRuis: false);
+    var record = Record.Van(noise.Maak(persoon, huishouden, metRuis: false));
     register.Voeg(record);
     geregistreerd.Add(record);
 }
@@ -36,7 +36,7 @@ laden.Stop();
 var vragen = new List<Record>();
 foreach (var (persoon, huishouden) in alle.Where(_ => random.NextDouble() < herhaling))
 {
-    vragen.Add(noise.Maak(persoon, huishouden, metRuis: true));
+    vragen.Add(Record.Van(noise.Maak(persoon, huishouden, metRuis: true)));
 }
 
 var tweelingen = 0;
@@ -52,7 +52,7 @@ for (var i = 0; i < vreemden; i++)
         _ => population.Vreemde() with { Achternaam = van.Achternaam, Tussenvoegsel = van.Tussenvoegsel },
     };
     tweelingen += i % 4 == 2 ? 1 : 0;
-    vragen.Add(noise.Maak(vreemde, thuis, metRuis: true) with { PersoonNr = -1 });
+    vragen.Add(Record.Van(noise.Maak(vreemde, thuis, metRuis: true)) with { PersoonNr = -1 });
 }
 
 var uitslag = new Uitslag(args.Contains("--voorbeelden"));

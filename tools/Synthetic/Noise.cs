@@ -1,17 +1,13 @@
 using Veiligthuis.Common.V1;
-using Veiligthuis.Register.Matching;
-using Veiligthuis.Tools.Synthetic;
 
-namespace Veiligthuis.Benchmarks.RegisterMatching;
+namespace Veiligthuis.Tools.Synthetic;
 
-/// <summary>One record as a regio would supply it, with the ground truth of which person it is.</summary>
-public sealed record Record(int PersoonNr, PersoonGegevens Gegevens, string Bsn, string Ruis)
-{
-    /// <summary>A record that can be linked without a person's review on its data alone: surname, full first name and birth date.</summary>
-    public bool GenoegInformatie =>
-        (Gegevens.Geboortedatum is not null && DutchNames.Normaliseer(Gegevens.Voornamen, Gegevens.Tussenvoegsel, Gegevens.Achternaam) is
-            { Achternaam.Length: > 0, Roepnaam.Length: > 0 });
-}
+/// <summary>
+/// One record of a person as a regio writes it down, with the ground truth: <see cref="PersoonNr"/> is the
+/// person (-1 for someone no household has), <see cref="Ruis"/> the kinds of noise applied ("+"-joined).
+/// </summary>
+public sealed record Waarneming(int PersoonNr, string Voornamen, string Tussenvoegsel, string Achternaam, DateOnly Geboortedatum,
+    Geslacht Geslacht, string Postcode, int Huisnummer, string Bsn, string Ruis);
 
 /// <summary>
 /// Turns a person into the record another regio would write down: typos, swapped day and month, diacritics
@@ -31,7 +27,7 @@ public sealed class Noise(Random random)
     public const double AdresOntbreekt = 0.1;
     public const double Verhuisd = 0.3;
 
-    public Record Maak(Population.Persoon p, Population.Huishouden thuis, bool metRuis, bool? metBsn = null)
+    public Waarneming Maak(Population.Persoon p, Population.Huishouden thuis, bool metRuis, bool? metBsn = null)
     {
         var ruis = new List<string>();
         var voornamen = p.Voornamen;
@@ -100,12 +96,9 @@ public sealed class Noise(Random random)
         }
 
         var bsn = metBsn ?? Kans(BsnAanwezig) ? p.Bsn : "";
-        return new Record(p.Nr, new PersoonGegevens(voornamen, tussenvoegsel, achternaam, datum, geslacht, postcode, huisnummer, ""),
-            bsn, string.Join('+', ruis));
+        return new Waarneming(p.Nr, voornamen, tussenvoegsel, achternaam, datum, geslacht, postcode, huisnummer, bsn,
+            string.Join('+', ruis));
     }
 
     private bool Kans(double p) => random.NextDouble() < p;
-
-    public static bool HeeftNaam(Record r) => DutchNames.Normaliseer(r.Gegevens.Voornamen, r.Gegevens.Tussenvoegsel, r.Gegevens.Achternaam)
-        .Achternaam.Length > 0;
 }
