@@ -47,19 +47,7 @@ public static class RegisterValidation
 
         violations.Check(request.Personen.Count is >= 1 and <= MaxPersonen, "personen", $"Between 1 and {MaxPersonen} persons.");
         var adres = ValidateAdres(request.Adres, "adres", violations);
-        var personen = new List<TeRegistrerenPersoon>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < request.Personen.Count && i < MaxPersonen; i++)
-        {
-            var field = $"personen[{i}]";
-            var persoon = ValidatePersoon(request.Personen[i], field, adres, today, violations);
-            if (persoon.Bsn.Length > 0 && !seen.Add(persoon.Bsn))
-            {
-                violations.Add(field + ".bsn", "The same person occurs twice in this request.");
-            }
-
-            personen.Add(persoon);
-        }
+        var personen = ValidatePersonen(request.Personen, "personen", adres, today, violations);
 
         violations.ThrowIfAny();
         return new RegistreerBetrokkenheid(requestId, request.CasusReferentie, startdatum!.Value, personen);
@@ -69,6 +57,27 @@ public static class RegisterValidation
     /// A person needs a valid BSN, or else what probabilistic matching cannot do without: an achternaam,
     /// a voornaam or initial and a geboortedatum (ADR 0017).
     /// </summary>
+    /// <summary>At most <see cref="MaxPersonen"/> persons, each valid, and no BSN twice in one request.</summary>
+    private static List<TeRegistrerenPersoon> ValidatePersonen(Google.Protobuf.Collections.RepeatedField<PersoonIdentiteit> personen, string field, Adres? adres,
+        DateOnly today, Violations violations)
+    {
+        var valid = new List<TeRegistrerenPersoon>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < personen.Count && i < MaxPersonen; i++)
+        {
+            var itemField = $"{field}[{i}]";
+            var persoon = ValidatePersoon(personen[i], itemField, adres, today, violations);
+            if (persoon.Bsn.Length > 0 && !seen.Add(persoon.Bsn))
+            {
+                violations.Add(itemField + ".bsn", "The same person occurs twice in this request.");
+            }
+
+            valid.Add(persoon);
+        }
+
+        return valid;
+    }
+
     private static TeRegistrerenPersoon ValidatePersoon(PersoonIdentiteit persoon, string field, Adres? adres, DateOnly today,
         Violations violations)
     {
@@ -151,19 +160,7 @@ public static class RegisterValidation
         violations.Check(request.Doel is not (Doel.Onbekend or Doel.Registratie) && Enum.IsDefined(request.Doel),
             "doel", "Required: the purpose of this search.");
         var adres = ValidateAdres(request.Adres, "adres", violations);
-        var personen = new List<TeRegistrerenPersoon>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < request.HuishoudenPersonen.Count && i < MaxPersonen; i++)
-        {
-            var field = $"huishouden_personen[{i}]";
-            var persoon = ValidatePersoon(request.HuishoudenPersonen[i], field, adres, today, violations);
-            if (persoon.Bsn.Length > 0 && !seen.Add(persoon.Bsn))
-            {
-                violations.Add(field + ".bsn", "The same person occurs twice in this request.");
-            }
-
-            personen.Add(persoon);
-        }
+        var personen = ValidatePersonen(request.HuishoudenPersonen, "huishouden_personen", adres, today, violations);
 
         violations.ThrowIfAny();
         return new Zoekvraag("", null, personen);
