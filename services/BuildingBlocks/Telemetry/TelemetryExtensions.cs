@@ -15,8 +15,10 @@ public static class TelemetryExtensions
     /// Traces and metrics through OpenTelemetry, exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set. Structured logs (JSON to stdout outside Development) carry ids only; scopes and
     /// formatted exception messages are left out so that no request data leaks into them.
+    /// With <paramref name="tracesOnlyWhenExported"/> no spans are made while nothing exports them (the
+    /// gateway: it writes no events, so no <c>traceparent</c> of its own is needed; a client's passes through).
     /// </summary>
-    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string service)
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string service, bool tracesOnlyWhenExported = false)
     {
         builder.Logging.ClearProviders();
         if (builder.Environment.EnvironmentName == "Development")
@@ -28,22 +30,27 @@ public static class TelemetryExtensions
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         }
 
+        var exported = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("veiligthuis-" + service))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(r => r.AddService("veiligthuis-" + service));
+        if (exported || !tracesOnlyWhenExported)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource("Veiligthuis.*")
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(metrics => metrics
+                .AddNpgsql());
+        }
+
+        telemetry.WithMetrics(metrics => metrics
                 .AddMeter("Veiligthuis.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exported)
         {
             telemetry.UseOtlpExporter();
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Veiligthuis.BuildingBlocks.Health;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.BuildingBlocks.Telemetry;
+using Veiligthuis.Gateway.Logging;
 
 namespace Veiligthuis.Gateway.Routing;
 
@@ -17,7 +18,10 @@ public static class GatewayDefaults
     public static WebApplicationBuilder AddGatewayDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddTelemetry("gateway");
+        // Spans only when exported: unexported, the server and client span of every proxied call were
+        // about 5 % of the gateway's CPU under load (ADR 0018).
+        builder.AddTelemetry("gateway", tracesOnlyWhenExported: true);
+        builder.AddBatchedConsoleLogging();
         builder.AddVeiligthuisAuthentication();
         builder.AddTokenValidationCache();
         builder.AddGatewayCors();

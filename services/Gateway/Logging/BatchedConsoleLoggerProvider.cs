@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Veiligthuis.Gateway.Logging;
+
+/// <summary>
+/// The console logger's output (same formatter, same lines: JSON outside Development) written to stdout
+/// in batches. The console logger writes and flushes every line by itself (one <c>write</c> system call
+/// per line, on an auto-flushing <see cref="Console.Out"/>); with one access-log line per proxied call
+/// that was the gateway's largest cost of its own under load (ADR 0018). Here lines are formatted on the
+/// caller's thread as before, queued, and a writer thread writes whatever is queued in one go and
+/// flushes when the queue is empty: one line at a time when the gateway is quiet (no delay), many per
+/// system call when it is busy.
+/// </summary>
+[ProviderAlias("Console")]
+public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExternalScope
+{
+    /// <summary>As the console logger's default queue; a full queue makes the logging thread wait, never drops a line.</summary>
+    public const int MaxQueuedLines = 2500;
+
+    private readonly ConsoleFormatter _formatter;
+    private readonly Stream _output;
+    private readonly Channel<string> _lines = Channel.CreateBounded<string>(
+        new BoundedChannelOptions(MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Thread _writer;
+    private IExternalScopeProvider? _scopes;
+
+    public BatchedConsoleLoggerProvider(IOptions<ConsoleLoggerOptions> options, IEnumerable<ConsoleFormatter> formatters)
+        : this(Formatter(options.Value, formatters), Console.OpenStandardOutput())
+    {
+    }
+
+    public BatchedConsoleLoggerProvider(ConsoleFormatter formatter, Stream output)
+    {
+        _formatter = formatter;
+        _output = output;
+        _writer = new Thread(WriteQueuedLines) { IsBackground = true, Name = "Batched console log writer" };
+        _writer.Start();
+    }
+
+    public ILogger CreateLogger(string categoryName) => new BatchedConsoleLogger(this, categoryName);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    /// <summary>Writes what is queued (waiting at most a few seconds) and stops the writer.</summary>
+    public void Dispose()
+    {
+        _lines.Writer.TryComplete();
+        _writer.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void Enqueue(string line)
+    {
+        if (_lines.Writer.TryWrite(line))
+        {
+            return;
+        }
+
+        try
+        {
+            // Full: wait like the console logger does (QueueFullMode.Wait) rather than lose a line.
+            _lines.Writer.WriteAsync(line).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            // Logged while the host shuts down, after the writer has stopped.
+        }
+    }
+
+    private void WriteQueuedLines()
+    {
+        var reader = _lines.Reader;
+        using var output = new StreamWriter(_output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
+        try
+        {
+            // A dedicated thread, so blocking on the wait costs no pool thread.
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out var line))
+                {
+                    output.Write(line);
+                }
+
+                output.Flush();
+            }
+        }
+        catch (IOException)
+        {
+            // stdout closed: nothing left to write to (as the console logger, which gives up silently).
+        }
+    }
+
+    private static ConsoleFormatter Formatter(ConsoleLoggerOptions options, IEnumerable<ConsoleFormatter> formatters)
+    {
+        var name = options.FormatterName ?? ConsoleFormatterNames.Simple;
+        return formatters.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"No console log formatter named '{name}'.");
+    }
+
+    private sealed class BatchedConsoleLogger(BatchedConsoleLoggerProvider provider, string category) : ILogger
+    {
+        // Per thread, as in the console logger: formatting a line allocates only the line itself.
+        [ThreadStatic]
+        private static StringWriter? t_line;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
+            provider._scopes?.Push(state) ?? NullScope.Instance;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            var line = t_line ??= new StringWriter(CultureInfo.InvariantCulture);
+            var entry = new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter);
+            provider._formatter.Write(in entry, provider._scopes, line);
+            var text = line.GetStringBuilder();
+            if (text.Length == 0)
+            {
+                return;
+            }
+
+            var formatted = text.ToString();
+            text.Clear();
+            if (text.Capacity > 4096)
+            {
+                text.Capacity = 4096;
+            }
+
+            provider.Enqueue(formatted);
+        }
+    }
+
+    private sealed class NullScope : IDisposable
+    {
+        public static readonly NullScope Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}
+
+public static class BatchedConsoleLoggingExtensions
+{
+    /// <summary>Replaces the console logger (configured by <c>AddTelemetry</c>) by its batched twin, same format.</summary>
+    public static WebApplicationBuilder AddBatchedConsoleLogging(this WebApplicationBuilder builder)
+    {
+        var console = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList();
+        if (console.Count == 0)
+        {
+            return builder;
+        }
+
+        foreach (var descriptor in console)
+        {
+            builder.Services.Remove(descriptor);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, BatchedConsoleLoggerProvider>());
+        return builder;
+    }
+}
