@@ -60,6 +60,27 @@ public sealed partial class BatchedConsoleLoggingTests
     }
 
     [Fact]
+    public void SimpleFormatter_WritingInPieces_GivesTheSameLinesInOrder()
+    {
+        var output = new MemoryStream();
+        var services = new ServiceCollection().AddLogging(l => l.AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = LoggerColorBehavior.Disabled; })).BuildServiceProvider();
+        var provider = new BatchedConsoleLoggerProvider(services.GetServices<ConsoleFormatter>().Single(f => f.Name == ConsoleFormatterNames.Simple), output);
+        var logger = provider.CreateLogger("Veiligthuis.Gateway.AccessLog");
+
+        for (var i = 0; i < 100; i++)
+        {
+            LogLine(logger, 0, i);
+        }
+
+        provider.Dispose();
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(100, lines.Length);
+        Assert.All(lines.Select((line, i) => (line, i)), l =>
+            Assert.Equal($"info: Veiligthuis.Gateway.AccessLog[7002] Line 0 {l.i}", l.line));
+    }
+
+    [Fact]
     public void Gateway_LogsThroughTheBatchedConsole_NotTheConsoleLogger()
     {
         using var app = new GatewayApp();

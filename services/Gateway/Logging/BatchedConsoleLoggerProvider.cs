@@ -25,7 +25,7 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
 
     private readonly ConsoleFormatter _formatter;
     private readonly Stream _output;
-    private readonly Channel<string> _lines = Channel.CreateBounded<string>(
+    private readonly Channel<Line> _lines = Channel.CreateBounded<Line>(
         new BoundedChannelOptions(MaxQueuedLines) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Thread _writer;
@@ -55,7 +55,7 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         _writer.Join(TimeSpan.FromSeconds(5));
     }
 
-    private void Enqueue(string line)
+    private void Enqueue(Line line)
     {
         if (_lines.Writer.TryWrite(line))
         {
@@ -84,7 +84,11 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
             {
                 while (reader.TryRead(out var line))
                 {
-                    output.Write(line);
+                    output.Write(line.Text);
+                    if (line.NewLine)
+                    {
+                        output.Write(Environment.NewLine);
+                    }
                 }
 
                 output.Flush();
@@ -105,9 +109,9 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
 
     private sealed class BatchedConsoleLogger(BatchedConsoleLoggerProvider provider, string category) : ILogger
     {
-        // Per thread, as in the console logger: formatting a line allocates only the line itself.
+        // Per thread, as the console logger's StringWriter.
         [ThreadStatic]
-        private static StringWriter? t_line;
+        private static LineCapture? t_line;
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
             provider._scopes?.Push(state) ?? NullScope.Instance;
@@ -121,23 +125,93 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
                 return;
             }
 
-            var line = t_line ??= new StringWriter(CultureInfo.InvariantCulture);
+            var capture = t_line ??= new LineCapture();
             var entry = new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter);
-            provider._formatter.Write(in entry, provider._scopes, line);
-            var text = line.GetStringBuilder();
-            if (text.Length == 0)
+            provider._formatter.Write(in entry, provider._scopes, capture);
+            if (capture.Take() is { } line)
+            {
+                provider.Enqueue(line);
+            }
+        }
+    }
+
+    private readonly record struct Line(string Text, bool NewLine);
+
+    /// <summary>
+    /// What a formatter writes for one entry. The JSON formatter writes the whole line as one string and
+    /// then a newline: that string is kept as it is, not copied into a builder and out again (a line is
+    /// about 600 characters and every proxied call writes one). Other writes are collected as usual.
+    /// </summary>
+    private sealed class LineCapture : TextWriter
+    {
+        private readonly StringBuilder _text = new();
+        private string? _whole;
+        private bool _newLine;
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override IFormatProvider FormatProvider => CultureInfo.InvariantCulture;
+
+        public override void Write(string? value)
+        {
+            if (string.IsNullOrEmpty(value))
             {
                 return;
             }
 
-            var formatted = text.ToString();
-            text.Clear();
-            if (text.Capacity > 4096)
+            if (_whole is not null && !_newLine && value == Environment.NewLine)
             {
-                text.Capacity = 4096;
+                _newLine = true;
+                return;
             }
 
-            provider.Enqueue(formatted);
+            if (_text.Length == 0 && _whole is null)
+            {
+                _whole = value;
+                return;
+            }
+
+            Collected().Append(value);
+        }
+
+        public override void Write(char value) => Collected().Append(value);
+
+        public override void Write(char[] buffer, int index, int count) => Collected().Append(buffer, index, count);
+
+        public override void Write(ReadOnlySpan<char> buffer) => Collected().Append(buffer);
+
+        public Line? Take()
+        {
+            Line? line = _whole is not null ? new Line(_whole, _newLine)
+                : _text.Length > 0 ? new Line(_text.ToString(), false)
+                : null;
+            _whole = null;
+            _newLine = false;
+            _text.Clear();
+            if (_text.Capacity > 4096)
+            {
+                _text.Capacity = 4096;
+            }
+
+            return line;
+        }
+
+        // Anything beyond one whole string (and its newline) goes through the builder, in order.
+        private StringBuilder Collected()
+        {
+            if (_whole is not null)
+            {
+                _text.Append(_whole);
+                if (_newLine)
+                {
+                    _text.Append(Environment.NewLine);
+                }
+
+                _whole = null;
+                _newLine = false;
+            }
+
+            return _text;
         }
     }
 
