@@ -154,6 +154,13 @@ public sealed class RateLimitTests : IDisposable
     public void BatchSize_IsAtMostOnePercentOfTheLimitAndTheConfiguredMaximum(int permits, int maxBatch, int expected) =>
         Assert.Equal(expected, new RateLimitOptions { PermitsPerWindow = permits, MaxBatch = maxBatch }.BatchSize);
 
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(10_000, 100)]
+    [InlineData(1_000_000_000, 1000)]
+    public void BatchSize_ByDefault_IsOnePercentOfTheLimitUpToAThousand(int permits, int expected) =>
+        Assert.Equal(expected, new RateLimitOptions { PermitsPerWindow = permits }.BatchSize);
+
     [Fact]
     public async Task CallWithoutToken_IsRefusedBeforeCounting()
     {

@@ -17,7 +17,7 @@ public sealed class RateLimitOptions
     /// Most permits a replica reserves from Redis at once for one caller; the batch is also at most 1 % of
     /// <see cref="PermitsPerWindow"/> (at least 1), so a small limit is still counted call by call (ADR 0018).
     /// </summary>
-    public int MaxBatch { get; set; } = 100;
+    public int MaxBatch { get; set; } = 1000;
 
     public bool Enabled => PermitsPerWindow > 0;
 

@@ -13,7 +13,9 @@ public static class BareYarp
 {
     public static async Task RunAsync(string ip, int port, Uri backend)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The full builder, as the gateway and YARP's own template use (not the slim one): the same
+        // hosting defaults, so that the difference measured is the gateway's middleware.
+        var builder = WebApplication.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Parse(ip), port, o => o.Protocols = HttpProtocols.Http2));
