@@ -79,7 +79,10 @@ public static class GrpcDeadlines
                     finally
                     {
                         context.RequestAborted = aborted;
-                        timedOut = backstop.IsCancellationRequested && !aborted.IsCancellationRequested;
+                        // Not "and the client is still there": under load the client's own cancel can arrive just
+                        // after the backstop fired, and YARP's 400 for the cancelled forward then reached a client
+                        // that had not yet given up. Answering a client that did go away is harmless.
+                        timedOut = backstop.IsCancellationRequested;
                     }
                 }
             }
