@@ -28,7 +28,8 @@ public sealed class Population(Random random)
         "Dijkhuizen", "Heijnen", "Ruijters", "Thijssen", "IJzerman", "Cornelissen", "Philips", "Christiaens", "Schipper", "Dekkers",
     ];
 
-    private static readonly string[] Mannen =
+    /// <summary>Common Dutch first names of men, most frequent first (also the register scale benchmark's).</summary>
+    public static readonly string[] Mannen =
     [
         "Jan", "Johannes", "Pieter", "Cornelis", "Hendrik", "Willem", "Gerrit", "Jacobus", "Petrus", "Dirk",
         "Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Bram", "Thijs", "Jesse", "Luuk",
@@ -40,7 +41,8 @@ public sealed class Population(Random random)
         "Floris", "Olivier", "Max", "Siem", "Vince", "Tijn", "Morris", "Hidde", "Quinten", "Wessel",
     ];
 
-    private static readonly string[] Vrouwen =
+    /// <summary>Common Dutch first names of women, most frequent first.</summary>
+    public static readonly string[] Vrouwen =
     [
         "Maria", "Johanna", "Anna", "Cornelia", "Hendrika", "Elisabeth", "Wilhelmina", "Petronella", "Catharina", "Geertruida",
         "Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Sara", "Nora", "Fleur", "Eva",

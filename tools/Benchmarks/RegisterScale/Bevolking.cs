@@ -1,4 +1,5 @@
 using Veiligthuis.Common.V1;
+using Veiligthuis.Tools.Synthetic;
 
 namespace Veiligthuis.Benchmarks.RegisterScale;
 
@@ -51,29 +52,9 @@ public sealed class Bevolking(int seed)
 
     private static readonly string[] Tussenvoegsels = ["", "", "", "van", "de", "van der", "van den", "ter", "ten", "op de"];
 
-    private static readonly string[] Mannen =
-    [
-        "Jan", "Johannes", "Pieter", "Cornelis", "Hendrik", "Willem", "Gerrit", "Jacobus", "Petrus", "Dirk",
-        "Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Bram", "Thijs", "Jesse", "Luuk",
-        "Noah", "Liam", "Mees", "Ruben", "Thomas", "Tim", "Lars", "Stijn", "Sven", "Julian",
-        "Mohamed", "Ahmed", "Yusuf", "Mehmet", "Emre", "Ayoub", "Rayan", "Adam", "Omar", "Bilal",
-        "Kees", "Henk", "Piet", "Klaas", "Joost", "Maarten", "Bas", "Erik", "Marco", "Frank",
-        "Rob", "Sander", "Jeroen", "Martijn", "Wouter", "Niels", "Dennis", "Patrick", "Mark", "Michiel",
-        "Arjen", "Hans", "Gert", "Ronald", "Rik", "Teun", "Jens", "Gijs", "Jurre", "Hugo",
-        "Floris", "Olivier", "Max", "Siem", "Vince", "Tijn", "Morris", "Hidde", "Quinten", "Wessel",
-    ];
+    private static readonly string[] Mannen = Population.Mannen;
 
-    private static readonly string[] Vrouwen =
-    [
-        "Maria", "Johanna", "Anna", "Cornelia", "Hendrika", "Elisabeth", "Wilhelmina", "Petronella", "Catharina", "Geertruida",
-        "Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Sara", "Nora", "Fleur", "Eva",
-        "Lotte", "Lisa", "Noor", "Sanne", "Anouk", "Femke", "Iris", "Isa", "Lieke", "Roos",
-        "Fatima", "Aisha", "Yasmina", "Elif", "Zeynep", "Meryem", "Nour", "Salma", "Hiba", "Imane",
-        "Ingrid", "Marieke", "Annemarie", "Monique", "Sandra", "Linda", "Esther", "Marloes", "Renée", "Chantal",
-        "Ilse", "Karin", "Petra", "Wendy", "Miriam", "Judith", "Anke", "Hanneke", "Saskia", "Bianca",
-        "Maartje", "Floor", "Jasmijn", "Liv", "Saar", "Fenna", "Yara", "Evi", "Lynn", "Noa",
-        "Charlotte", "Floortje", "Merel", "Vera", "Mirjam", "Ellen", "Gerda", "Thea", "Agnes", "Bernadette",
-    ];
+    private static readonly string[] Vrouwen = Population.Vrouwen;
 
     private static readonly double[] TopCumulatief = Cumulatief(Top.Length);
     private static readonly double[] MannenCumulatief = Cumulatief(Mannen.Length);
