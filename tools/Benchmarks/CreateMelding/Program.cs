@@ -15,7 +15,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Veiligthuis.Benchmarks.CreateMelding greeter --port <port>
                Veiligthuis.Benchmarks.CreateMelding run --intake <url> --gateway <url> --greeter <url> --signing-key <base64>
-                   [--regio vt-utrecht] [--concurrency 64] [--seconds 15] [--rate 500] [--warmup-seconds 3]
+                   [--regio vt-utrecht] [--concurrency 64] [--seconds 15] [--rate 500] [--warmup-seconds 20]
                    [--targets greeter,direct,gateway]
         """);
     return 2;

@@ -9,7 +9,7 @@
 # intake and gateway on 127.0.0.2 in the Production environment (JSON logs, as deployed; stdout to
 # .local/bench-createmelding/*.log), runs the load and stops everything it started.
 #
-#   tools/Benchmarks/CreateMelding/run.sh [--concurrency 64] [--seconds 15] [--rate 500] [--warmup-seconds 3]
+#   tools/Benchmarks/CreateMelding/run.sh [--concurrency 64] [--seconds 15] [--rate 500] [--warmup-seconds 20]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 REPO_ROOT=$(pwd -P)
