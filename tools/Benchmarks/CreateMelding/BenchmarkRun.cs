@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Veiligthuis.Benchmarks.Load;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Common.V1;
 using Veiligthuis.Intake.V1;
@@ -109,71 +110,13 @@ public static class BenchmarkRun
         },
     };
 
-    private static async Task<Result> ClosedLoopAsync(Target target, int concurrency, TimeSpan duration)
-    {
-        var latencies = new List<long>[concurrency];
-        var errors = 0;
-        var clock = Stopwatch.StartNew();
-        var end = duration.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async caller =>
-        {
-            var own = latencies[caller] = new List<long>(4096);
-            while (clock.ElapsedTicks < end)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    await target.Invoke(CancellationToken.None);
-                    own.Add(Stopwatch.GetTimestamp() - started);
-                }
-                catch (RpcException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        }));
-        return Result.Of(target.Name, $"closed loop, {concurrency} callers", latencies.SelectMany(l => l), errors, clock.Elapsed);
-    }
+    private static async Task<Result> ClosedLoopAsync(Target target, int concurrency, TimeSpan duration) =>
+        Result.Of(target.Name, $"closed loop, {concurrency} callers",
+            await LoadLoops.ClosedAsync(concurrency, duration, (_, ct) => target.Invoke(ct), e => e is RpcException));
 
-    private static async Task<Result> OpenLoopAsync(Target target, int rate, TimeSpan duration)
-    {
-        var total = (int)(rate * duration.TotalSeconds);
-        var latencies = new long[total];
-        var errors = 0;
-        var calls = new List<Task>(total);
-        var start = Stopwatch.GetTimestamp();
-        // Calls go out on 1 ms ticks, so a call leaves up to 1 ms after it was due; the greeter's open-loop figures show
-        // this floor of the measurement.
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
-        var sent = 0;
-        while (sent < total)
-        {
-            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate) + 1);
-            for (; sent < due; sent++)
-            {
-                var index = sent;
-                var dueAt = start + (long)(index * (double)Stopwatch.Frequency / rate);
-                calls.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await target.Invoke(CancellationToken.None);
-                        latencies[index] = Stopwatch.GetTimestamp() - dueAt;
-                    }
-                    catch (RpcException)
-                    {
-                        latencies[index] = -1;
-                        Interlocked.Increment(ref errors);
-                    }
-                }));
-            }
-
-            await tick.WaitForNextTickAsync();
-        }
-
-        await Task.WhenAll(calls);
-        return Result.Of(target.Name, $"open loop, {rate}/s", latencies.Where(l => l >= 0), errors, Stopwatch.GetElapsedTime(start));
-    }
+    private static async Task<Result> OpenLoopAsync(Target target, int rate, TimeSpan duration) =>
+        Result.Of(target.Name, $"open loop, {rate}/s",
+            await LoadLoops.OpenAsync(rate, duration, (_, ct) => target.Invoke(ct), e => e is RpcException));
 
     private static void Print(List<Result> results, int rate)
     {
@@ -208,12 +151,7 @@ public static class BenchmarkRun
 
     private sealed record Result(string Target, string Mode, int Calls, int Errors, double PerSecond, double P50, double P99, double Max)
     {
-        public static Result Of(string target, string mode, IEnumerable<long> ticks, int errors, TimeSpan elapsed)
-        {
-            var sorted = ticks.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
-            double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-            return new Result(target, mode, sorted.Length, errors, sorted.Length / elapsed.TotalSeconds, At(0.50), At(0.99),
-                sorted.Length == 0 ? double.NaN : sorted[^1]);
-        }
+        public static Result Of(string target, string mode, LoadResult run) =>
+            new(target, mode, run.Calls, run.Errors, run.PerSecond, run.P50, run.P99, run.Max);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Grpc.Core;
 using Npgsql;
 using NpgsqlTypes;
+using Veiligthuis.Benchmarks.Load;
 using Veiligthuis.Register.Matching;
 using Veiligthuis.Register.V1;
 using V1Doel = Veiligthuis.Register.V1.Doel;
@@ -94,34 +95,15 @@ internal sealed class Zoeker(Veiligthuis.Register.V1.Register.RegisterClient cli
 
     public async Task<Result> ClosedLoopAsync(Doel doel, Vraag[] vragen, int concurrency, TimeSpan duration)
     {
-        var latencies = new List<long>[concurrency];
-        var errors = 0;
         var gevonden = 0;
-        var next = -1;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async caller =>
+        var run = await LoadLoops.ClosedAsync(concurrency, duration, async (i, ct) =>
         {
-            var own = latencies[caller] = new List<long>(8192);
-            while (clock.Elapsed < duration)
+            if (await CallAsync(doel, vragen[i % vragen.Length], i, ct))
             {
-                var i = Interlocked.Increment(ref next);
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    if (await CallAsync(doel, vragen[i % vragen.Length], i, CancellationToken.None))
-                    {
-                        Interlocked.Increment(ref gevonden);
-                    }
-
-                    own.Add(Stopwatch.GetTimestamp() - started);
-                }
-                catch (Exception e) when (e is RpcException or NpgsqlException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
+                Interlocked.Increment(ref gevonden);
             }
-        }));
-        return Of(doel, $"closed, {concurrency} callers", latencies.SelectMany(l => l), errors, gevonden, clock.Elapsed);
+        }, e => e is RpcException or NpgsqlException);
+        return Of(doel, $"closed, {concurrency} callers", run, gevonden);
     }
 
     /// <summary>
@@ -130,55 +112,20 @@ internal sealed class Zoeker(Veiligthuis.Register.V1.Register.RegisterClient cli
     /// </summary>
     public async Task<Result> OpenLoopAsync(Doel doel, Vraag[] vragen, int rate, TimeSpan duration)
     {
-        var total = (int)(rate * duration.TotalSeconds);
-        var latencies = new long[total];
-        var errors = 0;
         var gevonden = 0;
-        var calls = new List<Task>(total);
         using var stop = new CancellationTokenSource(duration + Deadline);
-        var start = Stopwatch.GetTimestamp();
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
-        var sent = 0;
-        while (sent < total)
+        var run = await LoadLoops.OpenAsync(rate, duration, async (i, ct) =>
         {
-            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate) + 1);
-            for (; sent < due; sent++)
+            if (await CallAsync(doel, vragen[i % vragen.Length], i, ct))
             {
-                var index = sent;
-                var dueAt = start + (long)(index * (double)Stopwatch.Frequency / rate);
-                calls.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        if (await CallAsync(doel, vragen[index % vragen.Length], index, stop.Token))
-                        {
-                            Interlocked.Increment(ref gevonden);
-                        }
-
-                        latencies[index] = Stopwatch.GetTimestamp() - dueAt;
-                    }
-                    catch (Exception e) when (e is RpcException or NpgsqlException or OperationCanceledException)
-                    {
-                        latencies[index] = -1;
-                        Interlocked.Increment(ref errors);
-                    }
-                }));
+                Interlocked.Increment(ref gevonden);
             }
-
-            await tick.WaitForNextTickAsync();
-        }
-
-        await Task.WhenAll(calls);
-        return Of(doel, $"open, {rate}/s", latencies.Where(l => l > 0), errors, gevonden, Stopwatch.GetElapsedTime(start));
+        }, e => e is RpcException or NpgsqlException or OperationCanceledException, stop.Token);
+        return Of(doel, $"open, {rate}/s", run, gevonden);
     }
 
-    private static Result Of(Doel doel, string mode, IEnumerable<long> ticks, int errors, int gevonden, TimeSpan elapsed)
-    {
-        var sorted = ticks.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
-        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-        return new Result(doel, mode, sorted.Length, errors, gevonden, sorted.Length / elapsed.TotalSeconds, At(0.50), At(0.99),
-            sorted.Length == 0 ? double.NaN : sorted[^1]);
-    }
+    private static Result Of(Doel doel, string mode, LoadResult run, int gevonden) =>
+        new(doel, mode, run.Calls, run.Errors, gevonden, run.PerSecond, run.P50, run.P99, run.Max);
 
     public static void Print(IReadOnlyList<Result> results)
     {
