@@ -22,7 +22,7 @@ source tools/infra/lib.sh
 NAME=bench-registerscale
 PG_PORT=${VT_BENCH_PG_PORT:-55820}
 REDIS_PORT=${VT_BENCH_REDIS_PORT:-56820}
-HOST=127.0.0.23
+HOST=${VT_BENCH_HOST:-127.0.0.23}
 STATE=$REPO_ROOT/.local/$NAME
 mkdir -p "$STATE"
 PIDS=()
