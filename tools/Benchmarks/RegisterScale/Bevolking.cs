@@ -82,7 +82,8 @@ public sealed class Bevolking(int seed)
     /// <summary>Household <paramref name="nr"/>: 1 to 7 persons, parents and children at one address.</summary>
     public Huishouden Genereer(int nr)
     {
-        var random = new Random(HashCode.Combine(seed, nr));
+        // Not HashCode.Combine: its seed changes per process, and the population must be the same in every run.
+        var random = new Random(unchecked((seed * 16_777_619) + nr));
         var postcode = $"{1000 + random.Next(9000)}{(char)('A' + random.Next(26))}{(char)('A' + random.Next(26))}";
         var huisnummer = 1 + random.Next(300);
         var (tv, achternaam) = Achternaam(random);
