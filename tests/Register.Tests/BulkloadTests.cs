@@ -215,6 +215,89 @@ public sealed class BulkloadTests(RegisterApp app)
         Assert.Equal(eerste.HuishoudenId, los.HuishoudenId);
     }
 
+    [Fact]
+    public async Task LaadBetrokkenheden_OverTwoChunks_AnswersAndStoresAsRegistrationsOneByOne()
+    {
+        // The same stream twice, with persons of their own, so neither run meets the other's: once as a load,
+        // once as single registrations. Answers and stored rows must have the same shape.
+        var (laden, los) = (app.Tokens.For("vt-amsterdam-amstelland", Roles.RegisterClient),
+            app.Tokens.For("vt-zaanstreek-waterland", Roles.RegisterClient));
+        var geladen = await LaadAsync(laden, Stroom());
+        var eenVoorEen = new List<RegistreerBetrokkenheidResponse>();
+        foreach (var message in Stroom())
+        {
+            eenVoorEen.Add(await _client.RegistreerBetrokkenheidAsync(message, Auth.Bearer(los)));
+        }
+
+        Assert.Equal(Vorm(eenVoorEen), Vorm([.. geladen.Resultaten.Select(r => r.Registratie)]));
+        Assert.Contains(eenVoorEen, r => r.HuishoudenMatch == MatchUitkomst.Zeker);
+        Assert.Contains(eenVoorEen, r => r.Personen.Any(p => p.Match == MatchUitkomst.Zeker && p.EldersBekend.Count == 0));
+        Assert.Equal(await OpgeslagenAsync(los), await OpgeslagenAsync(laden));
+    }
+
+    /// <summary>
+    /// A stream over two chunks: five families recurring every 50 messages (two BSN persons at one address), a person
+    /// without a BSN joining a parent of them, and single persons between.
+    /// </summary>
+    private static List<RegistreerBetrokkenheidRequest> Stroom()
+    {
+        // Wholly random names and birthdays, so no person of one run is similar to a person of the other.
+        var achternaam = new string([.. Enumerable.Range(0, 10).Select(i => (char)((i == 0 ? 'A' : 'a') + Random.Shared.Next(26)))]);
+        var (maand, dag) = (Random.Shared.Next(1, 13), Random.Shared.Next(1, 29));
+        var ouders = Enumerable.Range(0, 5).Select(_ => Bsn()).ToArray();
+        var kinderen = Enumerable.Range(0, 5).Select(_ => Bsn()).ToArray();
+        PersoonIdentiteit Persoon(string voornaam, string bsn, int jaar) => new()
+        {
+            Voornamen = voornaam, Achternaam = achternaam, Geboortedatum = new Google.Type.Date { Year = jaar, Month = maand, Day = dag },
+            Geslacht = Geslacht.Vrouw, Bsn = bsn,
+        };
+
+        return [.. Enumerable.Range(0, RegisterService.LaadChunk + 20).Select(k =>
+        {
+            var f = k / 10 % 5;
+            var message = k % 10 is 0 or 3 ? Registratie() : Registratie(Bsn());
+            if (k % 10 == 0)
+            {
+                message.Personen.Add([Persoon("Moeder" + f, ouders[f], 1980 + f), Persoon("Kind" + f, kinderen[f], 2010 + f)]);
+                message.Adres = new Adres { Postcode = "1011AB", Huisnummer = 10 + f };
+            }
+            else if (k % 10 == 3)
+            {
+                message.Personen.Add([Persoon("Moeder" + f, ouders[f], 1980 + f), Persoon("Zonder" + f, "", 2015 + f)]);
+            }
+
+            return message;
+        })];
+    }
+
+    /// <summary>Outcomes per message, and ids as the index of the message and person where each first appeared.</summary>
+    private static List<string> Vorm(IReadOnlyList<RegistreerBetrokkenheidResponse> antwoorden)
+    {
+        var eerst = new Dictionary<string, string>();
+        string Label(string id, string waar) => eerst.TryAdd(id, waar) ? waar : eerst[id];
+        return [.. antwoorden.Select((a, i) => string.Join(" ",
+            a.Personen.Select((p, j) => $"{Label(p.PersoonId, $"p{i}.{j}")}:{p.Match}:{p.EldersBekend.Count}:{p.MatchbeoordelingIds.Count}")
+                .Append($"h:{Label(a.HuishoudenId, $"h{i}")}:{a.HuishoudenMatch}")))];
+    }
+
+    /// <summary>The caller's access log, registrations and events, counted by kind.</summary>
+    private async Task<List<string>> OpgeslagenAsync(string token)
+    {
+        var regels = await app.AdminQueryAsync("""
+            SELECT 'log', handeling, uitkomst, rol, (eigenaar_regio = regio)::text, count(*) FROM toegangslog WHERE wie = $1
+            GROUP BY 2, 3, 4, 5
+            UNION ALL
+            SELECT 'betrokkenheid', huishouden_match, 0, (adres_hmac IS NULL)::text, '', count(*) FROM betrokkenheid
+            WHERE geregistreerd_door = $1 GROUP BY 2, 4
+            UNION ALL
+            SELECT 'outbox', 0, 0, o.topic, '', count(*) FROM outbox o JOIN betrokkenheid b ON o.subject = b.betrokkenheid_id::text
+            WHERE b.geregistreerd_door = $1 GROUP BY 4
+            UNION ALL
+            SELECT 'huishoudens', 0, 0, '', '', count(DISTINCT huishouden_id) FROM betrokkenheid WHERE geregistreerd_door = $1
+            """, Subject(token));
+        return [.. regels.Select(r => string.Join("|", r)).Order(StringComparer.Ordinal)];
+    }
+
     private async Task<LaadBetrokkenhedenResponse> LaadAsync(string token, IEnumerable<RegistreerBetrokkenheidRequest> messages)
     {
         using var call = _client.LaadBetrokkenheden(Auth.Bearer(token));
