@@ -18,6 +18,22 @@ public sealed class MatchScoringTests
     private static MatchScore Score(PersoonGegevens a, PersoonGegevens b) =>
         FellegiSunter.Vergelijk(Factory.Create(a), Factory.Create(b), Veldovereenkomst.Ontbreekt);
 
+    [Fact]
+    public void Create_WithTwoKeysOnOneThread_GivesEachKeysHmacOfTheNormalisedValue()
+    {
+        // Features are stored: the HMAC kept per thread must give exactly the one-shot HMAC, under the right key.
+        var sleutels = new[] { RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32) };
+        var fabrieken = sleutels.Select(k => new MatchKenmerkenFactory(k)).ToArray();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var kenmerken = fabrieken[i % 2].Create(Pieter());
+
+            var verwacht = HMACSHA256.HashData(sleutels[i % 2], System.Text.Encoding.UTF8.GetBytes("achternaam\u001fjansen"))[..16];
+            Assert.Equal(verwacht, kenmerken.Achternaam);
+        }
+    }
+
     [Theory]
     [InlineData("Jansen, P. van", "", "")]
     [InlineData("van Jansen", "Pieter", "")]

@@ -17,6 +17,7 @@ public static class RegisterExtensions
         builder.Services.AddSingleton<BsnHasher>();
         builder.Services.AddSingleton<PersoonMatcher>();
         builder.Services.AddScoped<RegisterHandler>();
+        builder.Services.AddScoped<BulkRegistratie>();
         builder.Services.AddSingleton<RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalAuditHandler>();

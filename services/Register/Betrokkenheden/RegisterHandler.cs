@@ -62,7 +62,7 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
             }
 
             persoonIds = [.. ids];
-            huishouden = await KoppelHuishoudenAsync(uow, command, betrokkenheidId, persoonIds, now, ct);
+            huishouden = await HuishoudenStore.KoppelRegistratieAsync(uow, matcher, command, betrokkenheidId, persoonIds, now, ct);
             nieuw = true;
             await uow.PublishAsync(EventTopics.BetrokkenheidGeregistreerd, new BetrokkenheidGeregistreerd
             {
@@ -293,28 +293,6 @@ public sealed partial class RegisterHandler(Database database, BsnHasher hasher,
         await LogAsync(uow, caller, PostgresTime.Truncate(clock.GetUtcNow()), handeling, doel, Uitkomst.Geweigerd,
             null, null, caller.Regio, ct);
         await uow.CommitAsync(ct);
-    }
-
-    /// <summary>
-    /// Puts a new registration in a register household: the existing one its zeker-linked persons belong to
-    /// (<see cref="HuishoudenBeslissing"/>), else a new one. The result's id is always the household the
-    /// registration now belongs to; its outcome says whether that is an existing one.
-    /// </summary>
-    private async Task<HuishoudenResultaat> KoppelHuishoudenAsync(UnitOfWork uow, RegistreerBetrokkenheid command, Guid betrokkenheidId,
-        List<(Guid PersoonId, MatchUitkomst Match)> personen, DateTimeOffset now, CancellationToken ct)
-    {
-        var adres = matcher.Adres(command.Personen[0].Gegevens);
-        var zeker = personen.Where(p => p.Match == MatchUitkomst.Zeker).Select(p => p.PersoonId).ToHashSet();
-        var kandidaten = await HuishoudenStore.KandidatenAsync(uow, zeker, adres, betrokkenheidId, ct);
-        var resultaat = HuishoudenBeslissing.Kies(personen.Count, kandidaten);
-        var huishoudenId = resultaat.HuishoudenId ?? Guid.CreateVersion7(now);
-        if (resultaat.HuishoudenId is null)
-        {
-            await HuishoudenStore.InsertAsync(uow, huishoudenId, now, ct);
-        }
-
-        await HuishoudenStore.KoppelAsync(uow, betrokkenheidId, huishoudenId, resultaat.Uitkomst, adres, ct);
-        return resultaat with { HuishoudenId = huishoudenId };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Google.Rpc;
 using Grpc.Core;
+using Npgsql;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Betrokkenheden;
@@ -9,11 +10,17 @@ public sealed partial class RegisterService
 {
     public const int MaxLaden = 10_000;
 
+    /// <summary>Registrations per transaction of a bulk load (ADR 0026).</summary>
+    public const int LaadChunk = 500;
+
     public override async Task<LaadBetrokkenhedenResponse> LaadBetrokkenheden(IAsyncStreamReader<RegistreerBetrokkenheidRequest> requestStream,
         ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var bulk = context.GetHttpContext().RequestServices.GetRequiredService<BulkRegistratie>();
         var response = new LaadBetrokkenhedenResponse();
+        var chunk = new List<(LaadResultaat Resultaat, RegistreerBetrokkenheid Command)>();
+        var requestIds = new HashSet<Guid>();
         var volgnummer = 0;
         var caller = await LaadCallerAsync(context);
         while (await requestStream.MoveNext(ct))
@@ -31,11 +38,18 @@ public sealed partial class RegisterService
 
             try
             {
-                // Each message is its own registration: validated, logged (also when refused) and committed alone.
+                // An invalid message is refused (and logged) alone and never stops the rest.
                 var command = await ValidatedAsync(() => RegisterValidation.Validate(request, Today()), Handeling.Registratie,
                     Doel.Registratie, context, caller);
-                resultaat.Registratie = ToProto(await handler.RegistreerAsync(caller, command, ct));
-                response.Geregistreerd++;
+
+                // A request id twice in one chunk: the first must be stored before the second can answer as its repeat.
+                if (!requestIds.Add(command.RequestId) || chunk.Count == LaadChunk)
+                {
+                    await LaadAsync(bulk, caller, chunk, response, ct);
+                    requestIds = [command.RequestId];
+                }
+
+                chunk.Add((resultaat, command));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
             {
@@ -45,6 +59,39 @@ public sealed partial class RegisterService
             }
         }
 
+        await LaadAsync(bulk, caller, chunk, response, ct);
         return response;
+    }
+
+    /// <summary>
+    /// Registers a chunk in one transaction; repeats, and a chunk that conflicted with a concurrent call, are registered
+    /// one by one as RegistreerBetrokkenheid does, so the outcome never depends on the chunking.
+    /// </summary>
+    private async Task LaadAsync(BulkRegistratie bulk, Caller caller, List<(LaadResultaat Resultaat, RegistreerBetrokkenheid Command)> chunk,
+        LaadBetrokkenhedenResponse response, CancellationToken ct)
+    {
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
+        Registratie?[] antwoorden;
+        try
+        {
+            antwoorden = await bulk.RegistreerAsync(caller, [.. chunk.Select(c => c.Command)], ct);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("40", StringComparison.Ordinal))
+        {
+            // Integrity conflict, deadlock or serialization failure: nothing of the chunk was stored.
+            antwoorden = new Registratie?[chunk.Count];
+        }
+
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            chunk[i].Resultaat.Registratie = ToProto(antwoorden[i] ?? await handler.RegistreerAsync(caller, chunk[i].Command, ct));
+            response.Geregistreerd++;
+        }
+
+        chunk.Clear();
     }
 }

@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Veiligthuis.BuildingBlocks.Persistence;
 using Veiligthuis.Register.Betrokkenheden;
+using Veiligthuis.Register.Matching;
 using Veiligthuis.Register.V1;
 
 namespace Veiligthuis.Register.Huishoudens;
@@ -79,6 +80,30 @@ public static class HuishoudenStore
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Puts a new registration in a register household: the existing one its zeker-linked persons belong to
+    /// (<see cref="HuishoudenBeslissing"/>), else a new one. The result's id is always the household the
+    /// registration now belongs to; its outcome says whether that is an existing one. One registration and a bulk
+    /// load's chunk (ADR 0026) both decide here, so a household never depends on how registrations were sent.
+    /// </summary>
+    public static async Task<HuishoudenResultaat> KoppelRegistratieAsync(UnitOfWork uow, PersoonMatcher matcher,
+        RegistreerBetrokkenheid command, Guid betrokkenheidId, IReadOnlyList<(Guid PersoonId, MatchUitkomst Match)> personen,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var adres = matcher.Adres(command.Personen[0].Gegevens);
+        var zeker = personen.Where(p => p.Match == MatchUitkomst.Zeker).Select(p => p.PersoonId).ToHashSet();
+        var kandidaten = await KandidatenAsync(uow, zeker, adres, betrokkenheidId, ct);
+        var resultaat = HuishoudenBeslissing.Kies(personen.Count, kandidaten);
+        var huishoudenId = resultaat.HuishoudenId ?? Guid.CreateVersion7(now);
+        if (resultaat.HuishoudenId is null)
+        {
+            await InsertAsync(uow, huishoudenId, now, ct);
+        }
+
+        await KoppelAsync(uow, betrokkenheidId, huishoudenId, resultaat.Uitkomst, adres, ct);
+        return resultaat with { HuishoudenId = huishoudenId };
     }
 
     public static Task<int> InsertAsync(UnitOfWork uow, Guid huishoudenId, DateTimeOffset now, CancellationToken ct) =>

@@ -289,8 +289,24 @@ public sealed class MatchKenmerkenFactory(byte[] key)
     private byte[] Hash(string label, string value)
     {
         Span<byte> full = stackalloc byte[32];
-        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(label + "\u001f" + value), full);
+        Mac(label + "\u001f" + value, full);
         return full[..MatchKenmerken.HashBytes].ToArray();
+    }
+
+    // A person's features take some forty HMACs (a bulk load computes them for every person); a keyed HMAC kept per
+    // thread skips the key set-up that each one-shot HMAC repeats. The digests are the same.
+    [ThreadStatic]
+    private static (byte[] Key, IncrementalHash Hmac)? _hmac;
+
+    private void Mac(string input, Span<byte> digest)
+    {
+        if (_hmac is not { } hmac || !ReferenceEquals(hmac.Key, key))
+        {
+            _hmac = hmac = (key, IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
+        }
+
+        hmac.Hmac.AppendData(Encoding.UTF8.GetBytes(input));
+        hmac.Hmac.GetHashAndReset(digest);
     }
 
     private byte[] Bloom(string label, string value)
@@ -305,7 +321,7 @@ public sealed class MatchKenmerkenFactory(byte[] key)
         Span<byte> mac = stackalloc byte[32];
         for (var i = 0; i + 1 < padded.Length; i++)
         {
-            HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(string.Concat(label, "\u001f", padded.AsSpan(i, 2))), mac);
+            Mac(string.Concat(label, "\u001f", padded.AsSpan(i, 2)), mac);
             // Double hashing (Kirsch–Mitzenmacher): positions h1 + j·h2 from one keyed digest.
             var h1 = BinaryPrimitives.ReadUInt32LittleEndian(mac);
             var h2 = BinaryPrimitives.ReadUInt32LittleEndian(mac[4..]) | 1;

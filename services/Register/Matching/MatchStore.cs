@@ -190,7 +190,7 @@ public static class MatchStore
         return result;
     }
 
-    private static byte[] Velden(IReadOnlyList<VeldScore> velden) =>
+    internal static byte[] Velden(IReadOnlyList<VeldScore> velden) =>
         [.. velden.SelectMany(v => new[] { (byte)v.Veld, (byte)v.Overeenkomst })];
 
     private static List<VeldScore> Velden(byte[] bytes) =>

@@ -76,6 +76,12 @@ public sealed class PersoonMatcher(IOptions<RegisterOptions> options, BsnHasher 
         }
 
         var kandidaten = await MatchStore.KandidatenAsync(uow, kenmerken.Blokken, KeyId, MaxKandidaten, ct);
+        return Beslis(kenmerken, bsn, kandidaten);
+    }
+
+    /// <summary>Scores the candidates a blocking lookup found and decides; the bulk load calls this on candidates it read in batches.</summary>
+    public MatchResultaat Beslis(MatchKenmerken kenmerken, string bsn, IEnumerable<KandidaatRecord> kandidaten)
+    {
         var bsnHashes = bsn.Length > 0 ? hasher.All(bsn) : [];
         return MatchBeslissing.Kies(kandidaten.Select(k =>
             new MatchKandidaat(k.PersoonId, FellegiSunter.Vergelijk(kenmerken, k.Kenmerken, Bsn(bsnHashes, k.BsnHmac)))));

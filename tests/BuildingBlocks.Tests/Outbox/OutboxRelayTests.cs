@@ -260,6 +260,34 @@ public sealed class OutboxRelayTests(TestRedis redis)
     }
 
     [Fact]
+    public async Task PublishMany_Committed_StoresTheEventsInOrder_AndNotifiesOtherReplicasOnce()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var listener = new Npgsql.NpgsqlConnection(db.AdminConnectionString);
+        await listener.OpenAsync();
+        var notificaties = new List<string>();
+        listener.Notification += (_, e) => notificaties.Add(e.Payload);
+        await using (var listen = new Npgsql.NpgsqlCommand("LISTEN outbox", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        var messages = Enumerable.Range(0, 3).Select(_ => Events.MeldingOntvangen()).ToList();
+        await using (var uow = await db.Database(_clock).BeginAsync(Utrecht, CancellationToken.None))
+        {
+            await uow.PublishManyAsync([.. messages.Select((m, i) => new OutboxEvent(Events.Topic, m, m.MeldingId, i == 1 ? "vt-twente" : null))],
+                CancellationToken.None);
+            Assert.False(await listener.WaitAsync(TimeSpan.FromMilliseconds(200)));
+            await uow.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal([TestDatabase.Service], notificaties);
+        var rijen = await db.AdminScalarAsync<string>("SELECT string_agg(subject || ':' || regio, ',' ORDER BY seq) FROM outbox");
+        Assert.Equal(string.Join(',', messages.Select((m, i) => $"{m.MeldingId}:{(i == 1 ? "vt-twente" : Utrecht)}")), rijen);
+    }
+
+    [Fact]
     public void Backoff_NeverShrinksAsAttemptsGrow()
     {
         var settings = new OutboxOptions();
