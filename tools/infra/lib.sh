@@ -720,3 +720,15 @@ vt_redis_stop() {
   fi
   rm -f -- "$state/redis.pid"
 }
+
+# ---------------------------------------------------------------------------------------------
+# HTTP readiness
+
+# vt_wait_http_ready URL [SECONDS] — polls URL (2 s per try) until it answers 2xx; fails after SECONDS (default 180).
+vt_wait_http_ready() {
+  local url=$1 deadline=$((SECONDS + ${2:-180}))
+  until curl -fs -o /dev/null --max-time 2 "$url"; do
+    ((SECONDS < deadline)) || { echo "not ready: $url" >&2; return 1; }
+    sleep 0.5
+  done
+}

@@ -33,13 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_ready() {
-  local url=$1 deadline=$((SECONDS + 120))
-  until curl -fs -o /dev/null --max-time 2 "$url"; do
-    ((SECONDS < deadline)) || { echo "not ready: $url" >&2; return 1; }
-    sleep 0.5
-  done
-}
 
 vt_ensure_servers_installed
 # A fresh cluster per run, so every run inserts into the same empty tables.
@@ -70,8 +63,8 @@ PIDS+=($!)
   dotnet Veiligthuis.Gateway.dll) </dev/null >"$STATE/gateway.log" 2>&1 &
 PIDS+=($!)
 
-wait_ready "http://$HOST:5211/healthz/ready"
-wait_ready "http://$HOST:5200/healthz/live"
+vt_wait_http_ready "http://$HOST:5211/healthz/ready"
+vt_wait_http_ready "http://$HOST:5200/healthz/live"
 echo "Running on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 dotnet tools/Benchmarks/CreateMelding/bin/Release/net10.0/Veiligthuis.Benchmarks.CreateMelding.dll run \
   --greeter "http://127.0.0.1:5220" --intake "http://$HOST:5210" --gateway "http://$HOST:5201" \

@@ -35,13 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_ready() {
-  local url=$1 deadline=$((SECONDS + 180))
-  until curl -fs -o /dev/null --max-time 2 "$url"; do
-    ((SECONDS < deadline)) || { echo "not ready: $url" >&2; return 1; }
-    sleep 0.5
-  done
-}
 
 # 55820 lies in the kernel's ephemeral port range: another process's outgoing connection can hold it for a moment.
 pg_start() {
@@ -89,7 +82,7 @@ MATCHING_KEY=$(head -c 32 /dev/urandom | base64)
 PIDS+=($!)
 echo "$!" >"$STATE/register.pid"
 
-wait_ready "http://$HOST:5721/healthz/ready"
+vt_wait_http_ready "http://$HOST:5721/healthz/ready"
 echo "Running on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
 dotnet tools/Benchmarks/RegisterScale/bin/Release/net10.0/Veiligthuis.Benchmarks.RegisterScale.dll \
   --service "http://$HOST:5720" --postgres "$REGISTER_DB" --signing-key "$SIGNING_KEY" \
