@@ -32,6 +32,7 @@
 #
 # Environment knobs:
 #   VT_PG_FAST=1     fsync/synchronous_commit/full_page_writes off (tests only: not crash safe)
+#   VT_PG_SETTINGS   more postgresql.conf lines, separated by ';' (benchmarks: a server's tuning)
 #   VT_NO_DOCKER=1   make vt_docker_available report "no Docker engine"
 #   VT_PG_OS_USER    OS user to run PostgreSQL as when root (default: postgres, else vtinfra)
 #   VT_LOCAL_DIR     state root (default: <repo>/.local)
@@ -397,6 +398,10 @@ _vt_pg_write_conf() {
         'fsync = off' \
         'synchronous_commit = off' \
         'full_page_writes = off'
+    fi
+    if [[ -n ${VT_PG_SETTINGS:-} ]]; then
+      printf '%s\n' '# VT_PG_SETTINGS'
+      tr ';' '\n' <<<"$VT_PG_SETTINGS" | sed 's/^ *//'
     fi
   } | _vt_write_as_user "$user" "$root/data/vt.conf"
 }

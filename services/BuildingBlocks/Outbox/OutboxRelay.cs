@@ -67,7 +67,18 @@ public sealed partial class OutboxRelay(
         var now = clock.GetUtcNow();
 
         // One relay per database at a time, so replicas cannot publish one aggregate's events out of order.
-        await using (var gate = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))", connection, transaction))
+        // Bitmap scans off: a bitmap scan of outbox_pending visits every row published since the last vacuum again on
+        // every pass, and never marks their index entries dead as an index scan in seq order does. With the statistics
+        // of a quiet moment the planner chose it under load, and a pass grew to 300 ms as the backlog grew
+        // (docs/benchmarks.md, CreateMelding run 8).
+        await using (var gate = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT pg_try_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))"),
+                new NpgsqlBatchCommand("SET LOCAL enable_bitmapscan = off"),
+            },
+        })
         {
             if (!(bool)(await gate.ExecuteScalarAsync(ct))!)
             {
@@ -75,17 +86,14 @@ public sealed partial class OutboxRelay(
             }
         }
 
-        // Due rows in order, except those behind an earlier row of the same subject that is still
-        // backing off: an aggregate's events never overtake each other, and one stuck event holds
-        // back only its own aggregate, not the whole service.
         var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts)>();
         await using (var select = new NpgsqlCommand("""
             SELECT o.seq, o.event_id, o.topic, o.type, o.subject, o.regio, o.payload, o.traceparent, o.created_at, o.attempts
             FROM outbox o
-            WHERE o.published_at IS NULL AND o.next_attempt_at <= $1
+            WHERE o.published_at IS NULL AND (o.attempts = 0 OR o.next_attempt_at <= $1)
               AND NOT EXISTS (
                   SELECT 1 FROM outbox waiting
-                  WHERE waiting.published_at IS NULL AND waiting.subject = o.subject
+                  WHERE waiting.published_at IS NULL AND waiting.attempts > 0 AND waiting.subject = o.subject
                     AND waiting.seq < o.seq AND waiting.next_attempt_at > $1)
             ORDER BY o.seq
             LIMIT $2

@@ -222,6 +222,51 @@ public sealed class OutboxRelayTests(TestRedis redis)
     }
 
     [Fact]
+    public async Task Relay_NewEventOfAReplicaWhoseClockIsAhead_IsDueAtOnce()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var relay = Relay(db, redis.Publisher(_prefix));
+        var aheadClock = new FakeTimeProvider(_clock.GetUtcNow() + TimeSpan.FromSeconds(2));
+        Guid eventId;
+        await using (var uow = await db.Database(aheadClock).BeginAsync(Utrecht, CancellationToken.None))
+        {
+            var message = Events.MeldingOntvangen();
+            eventId = await uow.PublishAsync(Events.Topic, message, message.MeldingId, CancellationToken.None);
+            await uow.CommitAsync(CancellationToken.None);
+        }
+
+        var (published, _) = await relay.RelayBatchAsync(CancellationToken.None);
+
+        Assert.Equal(1, published);
+        Assert.NotNull((await RowAsync(db, eventId)).PublishedAt);
+    }
+
+    [Fact]
+    public async Task Relay_BacklogOfManyBatches_IsPublishedInSeqOrderBatchByBatch()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var relay = Relay(db, redis.Publisher(_prefix));
+        await using (var uow = await db.Database(_clock).BeginAsync(Utrecht, CancellationToken.None))
+        {
+            var events = Enumerable.Range(0, 5 * _options.BatchSize + 7).Select(_ => Events.MeldingOntvangen()).ToList();
+            await uow.PublishManyAsync([.. events.Select(e => new OutboxEvent(Events.Topic, e, e.MeldingId))], CancellationToken.None);
+            await uow.CommitAsync(CancellationToken.None);
+        }
+
+        var passes = new List<(int Published, bool Full)>();
+        for (var pass = 0; pass < 10 && (passes.Count == 0 || passes[^1].Full); pass++)
+        {
+            passes.Add(await relay.RelayBatchAsync(CancellationToken.None));
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(_options.BatchSize, 5), 7], passes.Select(p => p.Published));
+        Assert.False(passes[^1].Full);
+        var ids = await db.AdminScalarAsync<Guid[]>("SELECT array_agg(event_id ORDER BY seq) FROM outbox");
+        var entries = await redis.Db.StreamRangeAsync(Stream);
+        Assert.Equal(ids.Select(i => i.ToString()), entries.Select(e => (string?)e["id"]));
+    }
+
+    [Fact]
     public async Task Relay_BusDownRepeatedly_AttemptsGrowAndBackoffDoubles()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -55,15 +55,26 @@ public static class BenchmarkRun
         targets = [.. targets.Where((_, i) => wanted.Contains(TargetNames[i]))];
         Console.WriteLine($"{Environment.ProcessorCount} cores; closed loop: {concurrency} callers for {seconds} s; " +
                           $"open loop: {rate} calls/s for {seconds} s; {warmup.TotalSeconds:F0} s warm-up per target");
+        // --cpu intake=<pid>,gateway=<pid>,postgres=<postmaster pid>+ (run.sh passes it): CPU per call of each process.
+        var cpu = ProcessCpu.Parse(arguments.Text("cpu", "") + $",bench={Environment.ProcessId}");
         var results = new List<Result>();
+        var cpuLines = new List<string>();
         foreach (var target in targets)
         {
             await ClosedLoopAsync(target, concurrency, warmup);
-            results.Add(await ClosedLoopAsync(target, concurrency, TimeSpan.FromSeconds(seconds)));
-            results.Add(await OpenLoopAsync(target, rate, TimeSpan.FromSeconds(seconds)));
+            var cpuStart = cpu.Now();
+            var closed = await ClosedLoopAsync(target, concurrency, TimeSpan.FromSeconds(seconds));
+            cpuLines.Add($"{target.Name}, closed loop: {cpu.PerCall(cpuStart, cpu.Now(), closed.Calls, "call")}");
+            results.Add(closed);
+            cpuStart = cpu.Now();
+            var open = await OpenLoopAsync(target, rate, TimeSpan.FromSeconds(seconds));
+            cpuLines.Add($"{target.Name}, open loop: {cpu.PerCall(cpuStart, cpu.Now(), open.Calls, "call")}");
+            results.Add(open);
         }
 
         Print(results, rate);
+        Console.WriteLine();
+        cpuLines.ForEach(Console.WriteLine);
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 

@@ -68,7 +68,9 @@ vt_wait_http_ready "http://$HOST:5200/healthz/live"
 echo "Running on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 dotnet tools/Benchmarks/CreateMelding/bin/Release/net10.0/Veiligthuis.Benchmarks.CreateMelding.dll run \
   --greeter "http://127.0.0.1:5220" --intake "http://$HOST:5210" --gateway "http://$HOST:5201" \
-  --signing-key "$SIGNING_KEY" "$@"
+  --signing-key "$SIGNING_KEY" \
+  --cpu "intake=${PIDS[1]},gateway=${PIDS[2]},postgres=$(head -1 "$(cat "$STATE/pg-root")/data/postmaster.pid")+,redis=$(cat "$STATE/redis.pid")" \
+  "$@"
 stored=$(PGPASSWORD=$(cat "$STATE/pg-admin.password") psql -h 127.0.0.1 -p "$PG_PORT" -U vt_admin -d intake -Atc \
   "SELECT (SELECT count(*) FROM melding) || ' meldingen, ' || (SELECT count(*) FROM outbox) || ' outbox rows'" 2>/dev/null || echo "?")
 echo "Stored: $stored"

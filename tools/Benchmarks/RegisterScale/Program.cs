@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Veiligthuis.Benchmarks.Load;
 using Veiligthuis.Benchmarks.RegisterScale;
 using Veiligthuis.BuildingBlocks.Security;
 using Veiligthuis.Register.Betrokkenheden;
@@ -51,8 +52,9 @@ for (var n = 0; n < personen; huishoudens++)
     n += bevolking.Genereer(huishoudens).Leden.Count;
 }
 
-var cpu = new Cpu(a.Text("service-pid", "") is { Length: > 0 } sp ? int.Parse(sp, CultureInfo.InvariantCulture) : null,
-    a.Text("postgres-pid", "") is { Length: > 0 } pp ? int.Parse(pp, CultureInfo.InvariantCulture) : null);
+var cpu = ProcessCpu.Parse(string.Join(',',
+    a.Text("service-pid", "") is { Length: > 0 } sp ? $"register={sp}" : "",
+    a.Text("postgres-pid", "") is { Length: > 0 } pp ? $"postgres={pp}+" : ""));
 if (a.Text("load", "yes") == "yes")
 {
     var cpuStart = cpu.Now();
@@ -64,7 +66,7 @@ if (a.Text("load", "yes") == "yes")
           = {resultaat.Personen / resultaat.Duur.TotalMinutes:N0} persons/min, {resultaat.Registraties / resultaat.Duur.TotalSeconds:N0} registrations/s (aim >= 1,000,000 persons/min)
           invalid: {resultaat.Ongeldig}, load average {Load()}
         """));
-    Console.WriteLine("  " + Cpu.Format(cpuStart, cpu.Now(), resultaat.Personen, "person"));
+    Console.WriteLine("  " + cpu.PerCall(cpuStart, cpu.Now(), resultaat.Personen, "person"));
 }
 
 // The outbox relay publishes an event per registration after the load; lookups are measured once it has caught up.
@@ -126,7 +128,7 @@ foreach (var (soort, trek) in perSoort)
         var cpuStart = cpu.Now();
         var result = await zoeker.ClosedLoopAsync(doel, vragen, concurrency, TimeSpan.FromSeconds(seconds));
         results.Add(result);
-        Console.WriteLine($"  {doel}, closed loop: {Cpu.Format(cpuStart, cpu.Now(), result.Calls, "lookup")}");
+        Console.WriteLine($"  {doel}, closed loop: {cpu.PerCall(cpuStart, cpu.Now(), result.Calls, "lookup")}");
     }
 
     var openRate = soort == "bsn" ? rate : ratePersoon;
