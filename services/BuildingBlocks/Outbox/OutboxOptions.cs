@@ -7,7 +7,11 @@ public sealed class OutboxOptions
     /// <summary>How often the relay looks for due rows when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public int BatchSize { get; set; } = 100;
+    /// <summary>The most rows one pass reads and publishes.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The most publishes of one pass awaited together.</summary>
+    public int MaxInFlight { get; set; } = 128;
 
     public TimeSpan MinBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -67,16 +67,16 @@ public sealed partial class OutboxRelay(
         var now = clock.GetUtcNow();
 
         // One relay per database at a time, so replicas cannot publish one aggregate's events out of order.
-        // Bitmap scans off: a bitmap scan of outbox_pending visits every row published since the last vacuum again on
-        // every pass, and never marks their index entries dead as an index scan in seq order does. With the statistics
-        // of a quiet moment the planner chose it under load, and a pass grew to 300 ms as the backlog grew
-        // (docs/benchmarks.md, CreateMelding run 8).
+        // The plan is pinned (migration 0003): each branch reads its own partial index in seq order, so a pass reads about
+        // as many index entries as it publishes whatever the backlog. Left to itself, with the statistics of a quiet moment,
+        // the planner chose scans that read every pending row again on every pass (docs/benchmarks.md, CreateMelding run 8).
         await using (var gate = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 new NpgsqlBatchCommand("SELECT pg_try_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))"),
                 new NpgsqlBatchCommand("SET LOCAL enable_bitmapscan = off"),
+                new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"),
             },
         })
         {
@@ -86,16 +86,24 @@ public sealed partial class OutboxRelay(
             }
         }
 
+        // Due: never tried, or tried and past its backoff; and no earlier event of its subject still waiting.
+        const string notBehindAWaitingEvent = """
+            NOT EXISTS (
+                SELECT 1 FROM outbox waiting
+                WHERE waiting.published_at IS NULL AND waiting.attempts > 0 AND waiting.subject = o.subject
+                  AND waiting.seq < o.seq AND waiting.next_attempt_at > $1)
+            """;
         var rows = new List<(long Seq, EventEnvelope Envelope, int Attempts)>();
-        await using (var select = new NpgsqlCommand("""
-            SELECT o.seq, o.event_id, o.topic, o.type, o.subject, o.regio, o.payload, o.traceparent, o.created_at, o.attempts
-            FROM outbox o
-            WHERE o.published_at IS NULL AND (o.attempts = 0 OR o.next_attempt_at <= $1)
-              AND NOT EXISTS (
-                  SELECT 1 FROM outbox waiting
-                  WHERE waiting.published_at IS NULL AND waiting.attempts > 0 AND waiting.subject = o.subject
-                    AND waiting.seq < o.seq AND waiting.next_attempt_at > $1)
-            ORDER BY o.seq
+        await using (var select = new NpgsqlCommand($"""
+            SELECT seq, event_id, topic, type, subject, regio, payload, traceparent, created_at, attempts
+            FROM ((SELECT o.* FROM outbox o
+                   WHERE o.published_at IS NULL AND o.attempts = 0 AND {notBehindAWaitingEvent}
+                   ORDER BY o.seq LIMIT $2)
+                  UNION ALL
+                  (SELECT o.* FROM outbox o
+                   WHERE o.published_at IS NULL AND o.attempts > 0 AND o.next_attempt_at <= $1 AND {notBehindAWaitingEvent}
+                   ORDER BY o.seq LIMIT $2)) due
+            ORDER BY seq
             LIMIT $2
             """, connection, transaction))
         {
@@ -117,18 +125,32 @@ public sealed partial class OutboxRelay(
             }
         }
 
+        // Published in waves: a wave is sent at once (Redis pipelines it) and runs up to the next event of a subject already
+        // in it, so each subject's events still go one after the other. A wave with a failure ends the pass, as the bus is
+        // likely down; its failed rows back off, and a failed row's backoff holds back the later events of its subject.
         var done = new List<long>();
-        foreach (var (seq, envelope, attempts) in rows)
+        var failed = false;
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        for (var start = 0; start < rows.Count && !failed;)
         {
-            try
+            subjects.Clear();
+            var end = start;
+            while (end < rows.Count && end - start < settings.MaxInFlight && subjects.Add(rows[end].Envelope.Subject))
             {
-                await publisher.PublishAsync(envelope, ct);
-                done.Add(seq);
+                end++;
             }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+
+            var outcomes = await Task.WhenAll(rows.Skip(start).Take(end - start).Select(r => TryPublishAsync(r.Envelope, ct)));
+            for (var i = 0; i < outcomes.Length; i++)
             {
-                // Stop the pass at the first failure: the bus is likely down, and the failed row's
-                // backoff now holds back the later events of its aggregate.
+                var (seq, envelope, attempts) = rows[start + i];
+                if (outcomes[i] is not { } e)
+                {
+                    done.Add(seq);
+                    continue;
+                }
+
+                failed = true;
                 var backoff = Backoff(attempts + 1, settings);
                 await using var fail = new NpgsqlCommand(
                     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE seq = $3",
@@ -144,8 +166,9 @@ public sealed partial class OutboxRelay(
                 }
 
                 LogPublishFailed(logger, envelope.Id, envelope.Topic, attempts + 1, e.GetType().Name, backoff);
-                break;
             }
+
+            start = end;
         }
 
         if (done.Count > 0)
@@ -159,6 +182,19 @@ public sealed partial class OutboxRelay(
 
         await transaction.CommitAsync(ct);
         return (done.Count, rows.Count == settings.BatchSize && done.Count == rows.Count);
+    }
+
+    private async Task<Exception?> TryPublishAsync(EventEnvelope envelope, CancellationToken ct)
+    {
+        try
+        {
+            await publisher.PublishAsync(envelope, ct);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return e;
+        }
     }
 
     internal static TimeSpan Backoff(int attempts, OutboxOptions settings)

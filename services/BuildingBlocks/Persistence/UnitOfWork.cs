@@ -81,6 +81,52 @@ public sealed class UnitOfWork : IAsyncDisposable
         return reader;
     }
 
+    /// <summary>
+    /// Runs <paramref name="commands"/> in one round trip, the regio binding first when no statement has bound it yet,
+    /// and returns the reader at the first command's result; the caller moves on with <c>NextResultAsync</c>.
+    /// </summary>
+    public async Task<NpgsqlDataReader> QueryBatchAsync(IEnumerable<NpgsqlBatchCommand> commands, CancellationToken ct)
+    {
+        // Not disposed here, as in QueryAsync: the reader outlives this method.
+        var batch = new NpgsqlBatch(Connection, Transaction);
+        var binds = !_bound;
+        if (binds)
+        {
+            batch.BatchCommands.Add(BindCommand());
+            _bound = true;
+        }
+
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        var reader = await batch.ExecuteReaderAsync(ct);
+        if (binds)
+        {
+            await reader.NextResultAsync(ct);
+        }
+
+        return reader;
+    }
+
+    /// <summary>A batch command with parameters given as <see cref="Command"/> takes them.</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        AddParameters(command.Parameters, parameters);
+        return command;
+    }
+
+    /// <summary>
+    /// For a statement of the caller's own that wrote outbox rows (and sent the outbox NOTIFY, as
+    /// <see cref="PublishAsync{T}(string, T, string, CancellationToken)"/> does): the relay is woken when this commits.
+    /// </summary>
+    public void OutboxWritten() => _enqueued = true;
+
+    /// <summary>The service that writes: the CloudEvents source and the outbox NOTIFY's payload.</summary>
+    public string Source => _source;
+
     internal async Task BindAsync(CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(BindSql, Connection, Transaction);
@@ -95,14 +141,17 @@ public sealed class UnitOfWork : IAsyncDisposable
     private NpgsqlBatch BindingBatch(string sql, object?[] parameters)
     {
         var batch = new NpgsqlBatch(Connection, Transaction);
-        var bind = new NpgsqlBatchCommand(BindSql);
-        bind.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Regio });
-        batch.BatchCommands.Add(bind);
-        var statement = new NpgsqlBatchCommand(sql);
-        AddParameters(statement.Parameters, parameters);
-        batch.BatchCommands.Add(statement);
+        batch.BatchCommands.Add(BindCommand());
+        batch.BatchCommands.Add(BatchCommand(sql, parameters));
         _bound = true;
         return batch;
+    }
+
+    private NpgsqlBatchCommand BindCommand()
+    {
+        var bind = new NpgsqlBatchCommand(BindSql);
+        bind.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Regio });
+        return bind;
     }
 
     private static void AddParameters(NpgsqlParameterCollection target, object?[] parameters)

@@ -41,8 +41,17 @@ public sealed class MeldingStore
     public static async Task<Ontvangst> OntvangAsync(UnitOfWork uow, MeldingRecord m, Guid nieuwHuishoudenId, Guid nieuweCasusId,
         MelderIdentiteitRecord? identiteit, CancellationToken ct)
     {
+        await using var reader = await uow.QueryBatchAsync([OntvangCommand(uow.Regio, m, nieuwHuishoudenId, nieuweCasusId, identiteit)], ct);
+        await reader.ReadAsync(ct);
+        return ReadOntvangst(reader);
+    }
+
+    /// <summary>The statement of <see cref="OntvangAsync"/>, to run in a batch of several meldingen of one regio.</summary>
+    public static NpgsqlBatchCommand OntvangCommand(string regio, MeldingRecord m, Guid nieuwHuishoudenId, Guid nieuweCasusId,
+        MelderIdentiteitRecord? identiteit)
+    {
         var b = m.Betrokkenen;
-        await using var reader = await uow.QueryAsync("""
+        return UnitOfWork.BatchCommand("""
             SELECT uit_nieuw, uit_casus_id, uit_casusnummer FROM melding_ontvangen(
                 p_regio => $1, p_melding_id => $2, p_request_id => $3, p_ontvangen_op => $4, p_melder_groep => $5,
                 p_melder_betrokkenheid => $6, p_melder_organisatie => $7, p_melder_rol => $8, p_melder_anoniem => $9,
@@ -52,8 +61,8 @@ public sealed class MeldingStore
                 p_betrokkene_id => $21, p_rol => $22, p_voornamen => $23, p_tussenvoegsel => $24, p_achternaam => $25,
                 p_geboortedatum => $26, p_geslacht => $27, p_bsn => $28,
                 p_melder_naam => $29, p_melder_telefoonnummer => $30, p_melder_email => $31)
-            """, ct,
-            uow.Regio, m.MeldingId, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
+            """,
+            regio, m.MeldingId, m.RequestId, m.OntvangenOp, (int)m.MelderGroep, (int)m.MelderBetrokkenheid,
             (int)m.MelderOrganisatie, (int)m.MelderRol, m.MelderAnoniem, m.Aard.Select(a => (int)a).ToArray(),
             (int)m.VermoedelijkeDuur, m.AanvullendeInformatie.Select(a => (int)a).ToArray(), m.GeregistreerdOp,
             m.GeregistreerdDoor,
@@ -61,7 +70,7 @@ public sealed class MeldingStore
             new NpgsqlParameter<int?> { TypedValue = m.Huishouden?.Huisnummer, NpgsqlDbType = NpgsqlDbType.Integer },
             Text(m.Huishouden?.Toevoeging),
             nieuwHuishoudenId, nieuweCasusId,
-            Casusnummer.Prefix(uow.Regio, AmsterdamTime.DateOf(m.OntvangenOp).Year),
+            Casusnummer.Prefix(regio, AmsterdamTime.DateOf(m.OntvangenOp).Year),
             b.Select(x => x.BetrokkeneId).ToArray(),
             b.Select(x => (int)x.Rol).ToArray(),
             b.Select(x => x.Voornamen).ToArray(),
@@ -71,11 +80,54 @@ public sealed class MeldingStore
             b.Select(x => (int)x.Geslacht).ToArray(),
             new NpgsqlParameter<string?[]> { TypedValue = [.. b.Select(x => x.Bsn)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             Text(identiteit?.Naam), Text(identiteit?.Telefoonnummer), Text(identiteit?.Email));
-        await reader.ReadAsync(ct);
-        return reader.GetBoolean(0)
+    }
+
+    /// <summary>The outcome in the current row of an <see cref="OntvangCommand"/>'s result.</summary>
+    public static Ontvangst ReadOntvangst(NpgsqlDataReader reader) =>
+        reader.GetBoolean(0)
             ? new Ontvangst(Nieuw: true, CasusId: reader.GetGuid(1), Casusnummer: reader.GetString(2))
             : new Ontvangst(Nieuw: false, CasusId: Guid.Empty, Casusnummer: "");
+
+    /// <summary>
+    /// The outbox rows of the meldingen of one batch, in one statement after their <see cref="OntvangCommand"/>s, with the
+    /// outbox NOTIFY as <see cref="UnitOfWork.PublishAsync{T}(string, T, string, CancellationToken)"/> sends it. Each
+    /// payload is the event without its casus id, which only the database knows when the statement runs: the casus id
+    /// field is appended to it there. Concatenated protobuf messages parse as one message with the fields of both.
+    /// </summary>
+    public static NpgsqlBatchCommand MeldingOntvangenEventsCommand(IReadOnlyList<(Guid EventId, Guid MeldingId, byte[] Payload, string? TraceParent)> events,
+        DateTimeOffset now, string source) =>
+        UnitOfWork.BatchCommand("""
+            WITH events AS (
+                INSERT INTO outbox (event_id, topic, type, subject, regio, payload, traceparent, created_at, next_attempt_at)
+                SELECT u.event_id, $5, $6, u.melding_id::text, m.regio, u.payload || $7 || convert_to(m.casus_id::text, 'UTF8'),
+                       u.traceparent, $8, $8
+                FROM unnest($1::uuid[], $2::uuid[], $3::bytea[], $4::text[]) WITH ORDINALITY AS u(event_id, melding_id, payload, traceparent, n)
+                -- OFFSET 0: a primary-key probe per event; as a join the planner scanned the meldingen.
+                CROSS JOIN LATERAL (SELECT regio, casus_id FROM melding WHERE melding_id = u.melding_id OFFSET 0) m
+                ORDER BY u.n
+                RETURNING event_id)
+            SELECT pg_notify('outbox', $9) FROM (SELECT 1 FROM events LIMIT 1) e
+            """,
+            events.Select(e => e.EventId).ToArray(), events.Select(e => e.MeldingId).ToArray(),
+            events.Select(e => e.Payload).ToArray(),
+            new NpgsqlParameter<string?[]> { TypedValue = [.. events.Select(e => e.TraceParent)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            EventTopics.MeldingOntvangen, MeldingOntvangen.Descriptor.FullName, CasusIdFieldPrefix, now, source);
+
+    // The tag and length of MeldingOntvangen.casus_id for a uuid's 36 characters of text.
+    private static readonly byte[] CasusIdFieldPrefix = CasusIdPrefix();
+
+    private static byte[] CasusIdPrefix()
+    {
+        using var buffer = new MemoryStream();
+        using (var output = new Google.Protobuf.CodedOutputStream(buffer))
+        {
+            output.WriteTag(MeldingOntvangen.CasusIdFieldNumber, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            output.WriteLength(36);
+        }
+
+        return buffer.ToArray();
     }
+
 
     private static NpgsqlParameter<string?> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
 

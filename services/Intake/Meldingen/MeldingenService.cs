@@ -12,14 +12,14 @@ using Veiligthuis.Intake.V1;
 namespace Veiligthuis.Intake.Meldingen;
 
 [Authorize(Policy = Policies.Casewerk)]
-public sealed class MeldingenService(CreateMeldingHandler create, UpdateMeldingHandler update, Database database,
+public sealed class MeldingenService(MeldingOntvangst create, UpdateMeldingHandler update, Database database,
     TenantContext tenant, TimeProvider clock)
     : V1.Meldingen.MeldingenBase
 {
     public override async Task<Melding> CreateMelding(CreateMeldingRequest request, ServerCallContext context)
     {
         var valid = CreateMeldingValidation.Validate(request, clock.GetUtcNow());
-        var melding = await create.HandleAsync(
+        var melding = await create.OntvangAsync(
             new CreateMelding(tenant.TenantId, tenant.Actor, valid, request), context.CancellationToken);
         // Registration in the register follows the melding (ADR 0020): from the person data alone, WACHTEND or NIET_MOGELIJK.
         var proto = melding.ToProto();
