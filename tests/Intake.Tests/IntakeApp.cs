@@ -19,6 +19,9 @@ public sealed class IntakeApp() : ServiceApp<Program>("intake"), IAsyncLifetime
         new("Registerkoppeling:EersteWachttijd", "00:00:00.050"),
         new("Registerkoppeling:MaxWachttijd", "00:00:00.400"),
         new("Registerkoppeling:VastNaPogingen", "5"),
+        // One writer: meldingen sent together queue up behind its transaction, so tests that send in parallel store
+        // them in batches (ADR 0027) as a busy intake does.
+        new("Ontvangst:Writers", "1"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

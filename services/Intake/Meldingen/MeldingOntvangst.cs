@@ -108,6 +108,10 @@ public sealed partial class MeldingOntvangst(Database database, CreateMeldingHan
         try
         {
             opgeslagen = await TryWriteAsync(regio, batch);
+            if (opgeslagen is null)
+            {
+                LogBatchTeruggedraaid(logger, batch.Count, regio, "a request_id seen before");
+            }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
