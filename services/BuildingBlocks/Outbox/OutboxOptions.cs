@@ -7,6 +7,9 @@ public sealed class OutboxOptions
     /// <summary>How often the relay looks for due rows when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the relay waits after a commit woke it, so that one pass takes the commits that follow.</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The most rows one pass reads and publishes.</summary>
     public int BatchSize { get; set; } = 500;
 

@@ -69,6 +69,7 @@ echo "Running on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), 
 dotnet tools/Benchmarks/CreateMelding/bin/Release/net10.0/Veiligthuis.Benchmarks.CreateMelding.dll run \
   --greeter "http://127.0.0.1:5220" --intake "http://$HOST:5210" --gateway "http://$HOST:5201" \
   --signing-key "$SIGNING_KEY" \
+  --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=vt_admin;Password=$(cat "$STATE/pg-admin.password");Database=intake" \
   --cpu "intake=${PIDS[1]},gateway=${PIDS[2]},postgres=$(head -1 "$(cat "$STATE/pg-root")/data/postmaster.pid")+,redis=$(cat "$STATE/redis.pid")" \
   "$@"
 stored=$(PGPASSWORD=$(cat "$STATE/pg-admin.password") psql -h 127.0.0.1 -p "$PG_PORT" -U vt_admin -d intake -Atc \
