@@ -83,6 +83,7 @@ public sealed partial class OutboxRelay(
                 new NpgsqlBatchCommand("SELECT pg_try_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))"),
                 new NpgsqlBatchCommand("SET LOCAL enable_bitmapscan = off"),
                 new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"),
+                new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"),
                 // A mark lost in a crash only publishes its events again, which consumers' inboxes absorb (at least once),
                 // so this commit need not wait for its WAL flush.
                 new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"),

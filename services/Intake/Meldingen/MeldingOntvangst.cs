@@ -158,7 +158,10 @@ public sealed partial class MeldingOntvangst(Database database, CreateMeldingHan
         // Not the callers' tokens: once sent, a batch is finished for all of its meldingen.
         var ct = CancellationToken.None;
         await using var uow = await database.BeginDeferredAsync(regio, ct);
-        var commands = batch.Select(a => MeldingStore.OntvangCommand(regio, a.Melding, a.HuishoudenId, a.CasusId, a.Command.Valid.MelderIdentiteit))
+        // Generic plans: the outbox statement's custom plan, cheaper for the few rows the planner then knows of, won every
+        // comparison, so it was planned again on every call (150 µs, twice its execution; CreateMelding run 9).
+        var commands = new[] { UnitOfWork.BatchCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)") }
+            .Concat(batch.Select(a => MeldingStore.OntvangCommand(regio, a.Melding, a.HuishoudenId, a.CasusId, a.Command.Valid.MelderIdentiteit)))
             .Append(MeldingStore.MeldingOntvangenEventsCommand(
                 [.. batch.Select(a => (a.EventId, a.Melding.MeldingId, CreateMeldingHandler.Event(a.Melding).ToByteArray(), a.TraceParent))],
                 clock.GetUtcNow(), uow.Source));
@@ -167,10 +170,8 @@ public sealed partial class MeldingOntvangst(Database database, CreateMeldingHan
         {
             foreach (var aanvraag in batch)
             {
-                if (opgeslagen.Count > 0)
-                {
-                    await reader.NextResultAsync(ct);
-                }
+                // The first result is the setting's, then one per melding.
+                await reader.NextResultAsync(ct);
 
                 await reader.ReadAsync(ct);
                 var ontvangst = MeldingStore.ReadOntvangst(reader);
