@@ -72,15 +72,16 @@ public sealed partial class OutboxRelay(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
 
-        // One relay per database at a time, so replicas cannot publish one aggregate's events out of order.
-        // The plan is pinned (migration 0003): each branch reads its own partial index in seq order, so a pass reads about
-        // as many index entries as it publishes whatever the backlog. Left to itself, with the statistics of a quiet moment,
-        // the planner chose scans that read every pending row again on every pass (docs/benchmarks.md, CreateMelding run 8).
         await using (var gate = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
+                // One relay per database at a time, so replicas cannot publish one aggregate's events out of order.
                 new NpgsqlBatchCommand("SELECT pg_try_advisory_xact_lock(hashtext(current_database() || '.outbox-relay'))"),
+                // The plan is pinned (migration 0003): each branch reads its own partial index in seq order, so a pass reads
+                // about as many index entries as it publishes whatever the backlog. Left to itself, with the statistics of a
+                // quiet moment, the planner chose scans that read every pending row again on every pass (docs/benchmarks.md,
+                // CreateMelding run 8).
                 new NpgsqlBatchCommand("SET LOCAL enable_bitmapscan = off"),
                 new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"),
                 new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"),
@@ -96,7 +97,8 @@ public sealed partial class OutboxRelay(
             }
         }
 
-        // Due: never tried, or tried and past its backoff; and no earlier event of its subject still waiting.
+        // Due: never tried, or tried and past its backoff; and no earlier event of its subject still waiting, so an
+        // aggregate's events never overtake each other and one stuck event holds back only its own aggregate.
         const string notBehindAWaitingEvent = """
             NOT EXISTS (
                 SELECT 1 FROM outbox waiting
