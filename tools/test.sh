@@ -9,7 +9,8 @@
 # them on exit. Output is streamed and kept in .local/test-logs/. The last line printed is always
 #   Tests: N passed, M failed[, K skipped]
 # and the exit status is non-zero when anything failed (a failed build counts as 1 failed).
-# VT_KEEP_TEST_DB=1 keeps the (stopped) test cluster for inspection; VT_NO_DOCKER=1 ignores Docker.
+# VT_KEEP_TEST_DB=1 keeps the (stopped) test cluster for inspection; VT_NO_DOCKER=1 ignores Docker;
+# VT_TEST_PG_PORT / VT_TEST_REDIS_PORT move the servers (two checkouts testing side by side).
 set -euo pipefail
 # One ordered stream: whatever captures stdout sees every message and ends on the totals line.
 exec 2>&1
@@ -23,8 +24,8 @@ export MSBUILDTERMINALLOGGER=off
 # shellcheck source=tools/infra/lib.sh
 source tools/infra/lib.sh
 
-PG_PORT=55532
-REDIS_PORT=56479
+PG_PORT=${VT_TEST_PG_PORT:-55532}
+REDIS_PORT=${VT_TEST_REDIS_PORT:-56479}
 
 mkdir -p .local/test-logs
 LOG="$REPO_ROOT/.local/test-logs/test-$(date -u +%Y%m%dT%H%M%SZ).log"
