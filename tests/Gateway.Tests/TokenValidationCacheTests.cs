@@ -1,4 +1,7 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Veiligthuis.Gateway.Routing;
 using Xunit;
@@ -32,6 +35,37 @@ public sealed class TokenValidationCacheTests
         var cache = app.Services.GetRequiredService<TokenValidationCache>();
         Assert.True(cache.TryGet(token, out var remembered));
         Assert.Equal("vt-utrecht", remembered.FindFirst("regio")?.Value);
+    }
+
+    [Fact]
+    public async Task RememberedToken_SkipsTheJwtHandler_OnlyTheFirstCallIsValidated()
+    {
+        var received = 0;
+        using var app = new GatewayApp();
+        using var counted = app.WithWebHostBuilder(web => web.ConfigureServices(services =>
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+            {
+                var inner = jwt.Events.OnMessageReceived;
+                jwt.Events.OnMessageReceived = context =>
+                {
+                    Interlocked.Increment(ref received);
+                    return inner(context);
+                };
+            })));
+        using var client = counted.CreateClient();
+        var token = app.Tokens.For("vt-utrecht");
+        const string path = "/api/v1/intake/meldingen/0196a0d2-1c41-7cd4-a5a2-6fb0c1d2e3f4";
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await SendAsync(client, path, token);
+            Assert.NotEqual(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Equal(1, Volatile.Read(ref received));
+        using var none = await SendAsync(client, path, null);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(2, Volatile.Read(ref received));
     }
 
     [Fact]

@@ -28,29 +28,31 @@ public static class TelemetryExtensions
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         }
 
-        var telemetry = builder.Services.AddOpenTelemetry()
+        // Traces and metrics are recorded only when they go somewhere. Without an exporter, sampling every request
+        // and database command cost CPU on the hot path (docs/benchmarks.md, CreateMelding profile), and so did the
+        // metrics: subscribed, ASP.NET Core's and HttpClient's meters fill tagged histograms on every call that no
+        // reader ever collects (gateway profile, ADR 0018). The trace context still travels: ASP.NET Core keeps its
+        // request activity, whose id the outbox stores.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("veiligthuis-" + service))
             .WithMetrics(metrics => metrics
                 .AddMeter("Veiligthuis.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation());
-
-        // Spans are recorded only when they go somewhere: without an exporter, sampling every request and every
-        // database command cost CPU on the hot path and went nowhere (docs/benchmarks.md, CreateMelding profile).
-        // The trace context still travels: ASP.NET Core keeps its request activity, whose id the outbox stores.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry
-                .WithTracing(tracing => tracing
-                    .AddSource("Veiligthuis.*")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
-                    .AddGrpcClientInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql())
-                .UseOtlpExporter();
-        }
+                .AddNpgsqlInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource("Veiligthuis.*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .UseOtlpExporter();
 
         return builder;
     }

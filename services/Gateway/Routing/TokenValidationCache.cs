@@ -80,6 +80,9 @@ public static class TokenValidationCacheExtensions
 {
     private const string BearerPrefix = "Bearer ";
 
+    // The mark UseAuthentication leaves, and WebApplication looks for before it adds authentication itself.
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     /// <summary>
     /// Authentication: a bearer token validated before (and not expired) sets the caller at once; any
     /// other call goes through ASP.NET Core's authentication (the JWT handler, which validates and fills the
@@ -89,6 +92,10 @@ public static class TokenValidationCacheExtensions
     public static IApplicationBuilder UseRememberedTokens(this IApplicationBuilder app)
     {
         var cache = app.ApplicationServices.GetRequiredService<TokenValidationCache>();
+        // UseAuthentication marks only the branch it is called on. Unmarked, WebApplication puts its own
+        // authentication middleware in front of the whole pipeline, and every call, remembered or not, went
+        // through the JWT handler first (gateway profile, ADR 0018). A test counts the handler's calls.
+        app.Properties[AuthenticationMiddlewareSetKey] = true;
         return app.UseWhen(context => !TryRemembered(context, cache), authenticate => authenticate.UseAuthentication());
     }
 
